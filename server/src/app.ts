@@ -1,0 +1,109 @@
+// Builds the whole application from its dependencies. main.ts only reads config and listens;
+// tests call this directly with their own database.
+import { createServer, type Server as HttpServer } from "node:http";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import { createClient, type RedisClientType } from "redis";
+import {
+  authenticate,
+  memoryRateLimiter,
+  redisRateLimiter,
+  registerAuthRoutes,
+  sameOriginWrites,
+  sessionStore,
+  userStore,
+} from "./auth/index.ts";
+import type { Config } from "./config/index.ts";
+import type { Db } from "./db/index.ts";
+import { registerEventRoutes } from "./events/index.ts";
+import { errorHandler, notFoundHandler, requestContext } from "./http/index.ts";
+import type { Logger } from "./log.ts";
+import { createRealtime } from "./realtime/index.ts";
+import { registerHealthRoutes } from "./health.ts";
+import { registerTicketRoutes, ticketStore } from "./tickets/index.ts";
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+}
+
+export interface Application {
+  httpServer: HttpServer;
+  /** Stops accepting, lets in-flight requests finish, closes sockets and Redis. The database is the caller's. */
+  close(): Promise<void>;
+}
+
+const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../client/dist");
+
+export async function createApplication({ config, db, log }: AppDeps): Promise<Application> {
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
+  const sessions = sessionStore(db, config.sessionSecret);
+  const users = userStore(db);
+  const tickets = ticketStore(db);
+  const allowedOrigins = [new URL(config.publicUrl).origin, ...(config.env === "development" ? ["http://localhost:5173"] : [])];
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+  app.set("query parser", "simple");
+  const httpServer = createServer(app);
+  const realtime = createRealtime(httpServer, { sessions, users, tickets, log, redis, allowedOrigins });
+
+  app.use(requestContext(log));
+  app.use((_req, res, next) => {
+    res.setHeader("x-content-type-options", "nosniff");
+    res.setHeader("referrer-policy", "same-origin");
+    res.setHeader("x-frame-options", "DENY");
+    next();
+  });
+  registerHealthRoutes(app, { db, redis });
+  const api = express.Router();
+  api.use(express.json({ limit: "256kb", strict: true }));
+  api.use(sameOriginWrites(allowedOrigins));
+  api.use(authenticate(sessions));
+  api.use((_req, res, next) => {
+    res.setHeader("cache-control", "no-store");
+    next();
+  });
+  registerAuthRoutes(api, { config, db, sessions, users, rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
+    onLogout: (token) => realtime.disconnectSession(token),
+  });
+  registerTicketRoutes(api, { tickets, onChange: (orgId, change) => realtime.ticketChanged(orgId, change) });
+  registerEventRoutes(api, { db });
+  api.use("/api", notFoundHandler);
+  app.use(api);
+
+  if (existsSync(clientDist)) {
+    app.use(express.static(clientDist, { index: false, maxAge: "1h" }));
+    // The single-page app answers every other GET; its router decides what to show.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+      res.setHeader("cache-control", "no-cache");
+      res.sendFile(path.join(clientDist, "index.html"));
+    });
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler());
+
+  const purge = setInterval(() => void sessions.purgeExpired().catch((err) => log.warn({ err }, "session purge failed")), 60 * 60 * 1000);
+  purge.unref();
+
+  return {
+    httpServer,
+    async close() {
+      clearInterval(purge);
+      await realtime.close();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      if (redis) await redis.quit().catch(() => {});
+    },
+  };
+}
+
+async function connectRedis(url: string, log: Logger): Promise<RedisClientType> {
+  const client: RedisClientType = createClient({ url });
+  client.on("error", (err) => log.error({ err: String(err) }, "redis error"));
+  await client.connect();
+  return client;
+}

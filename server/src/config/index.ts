@@ -1,0 +1,139 @@
+// The only place that reads process.env. Everything else receives the typed Config.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const optionalUrl = z.url().optional();
+const optionalSecret = z.string().min(1).optional();
+const llmProviders = ["ANTHROPIC", "GEMINI", "OPENAI", "DEEPSEEK", "PERPLEXITY"] as const;
+
+const llmEnv = Object.fromEntries(
+  llmProviders.flatMap((p) => [
+    [`${p}_API_KEY`, optionalSecret],
+    [`${p}_BASE_URL`, optionalUrl],
+  ]),
+) as Record<`${(typeof llmProviders)[number]}_${"API_KEY" | "BASE_URL"}`, typeof optionalSecret>;
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  PUBLIC_URL: z.url().optional(),
+  SEED_DEMO: z.enum(["true", "false"]).optional(),
+  DEMO_PASSWORD: z.string().min(8).default("caseroom"),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  LIVEKIT_URL: optionalUrl,
+  LIVEKIT_API_KEY: optionalSecret,
+  LIVEKIT_API_SECRET: optionalSecret,
+  DEEPGRAM_API_KEY: optionalSecret,
+  STT_BASE_URL: optionalUrl,
+  STT_API_KEY: optionalSecret,
+  ...llmEnv,
+  STORAGE_DIR: z.string().min(1).optional(),
+  S3_ENDPOINT: optionalUrl,
+  S3_REGION: z.string().min(1).optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: optionalSecret,
+  S3_SECRET_ACCESS_KEY: optionalSecret,
+});
+
+export type LlmProviderName = "anthropic" | "gemini" | "openai" | "deepseek" | "perplexity";
+
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  sessionSecret: string;
+  publicUrl: string;
+  /** Whether cookies get the Secure flag: only when the public address is https. */
+  secureCookies: boolean;
+  seedDemo: boolean;
+  demoPassword: string;
+  trustProxy: boolean;
+  livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
+  stt: { deepgramApiKey: string | undefined; baseUrl: string | undefined; apiKey: string | undefined };
+  llm: Record<LlmProviderName, { apiKey: string | undefined; baseUrl: string | undefined }>;
+  storage: { dir: string; s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string } | undefined };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once. A bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  if (production && !e.SESSION_SECRET) {
+    throw new ConfigError("Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production (at least 32 characters)");
+  }
+  const livekitParts = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET];
+  if (livekitParts.some(Boolean) && !livekitParts.every(Boolean)) {
+    throw new ConfigError("Invalid configuration:\n  LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: set all three or none");
+  }
+  const s3Parts = [e.S3_ENDPOINT, e.S3_REGION, e.S3_BUCKET, e.S3_ACCESS_KEY_ID, e.S3_SECRET_ACCESS_KEY];
+  if (s3Parts.some(Boolean) && !s3Parts.every(Boolean)) {
+    throw new ConfigError("Invalid configuration:\n  S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set all or none");
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+  const provider = (p: (typeof llmProviders)[number]) => ({ apiKey: e[`${p}_API_KEY`], baseUrl: e[`${p}_BASE_URL`] });
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    sessionSecret: e.SESSION_SECRET ?? developmentSecret(dataDir),
+    publicUrl,
+    secureCookies: publicUrl.startsWith("https://"),
+    seedDemo: e.SEED_DEMO ? e.SEED_DEMO === "true" : !production,
+    demoPassword: e.DEMO_PASSWORD,
+    trustProxy: e.TRUST_PROXY === "true",
+    livekit: e.LIVEKIT_URL ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! } : undefined,
+    stt: { deepgramApiKey: e.DEEPGRAM_API_KEY, baseUrl: e.STT_BASE_URL, apiKey: e.STT_API_KEY },
+    llm: {
+      anthropic: provider("ANTHROPIC"),
+      gemini: provider("GEMINI"),
+      openai: provider("OPENAI"),
+      deepseek: provider("DEEPSEEK"),
+      perplexity: provider("PERPLEXITY"),
+    },
+    storage: {
+      dir: path.resolve(e.STORAGE_DIR ?? path.join(dataDir, "attachments")),
+      s3: e.S3_ENDPOINT
+        ? { endpoint: e.S3_ENDPOINT, region: e.S3_REGION!, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
+        : undefined,
+    },
+  };
+}
+
+/**
+ * Outside production a secret is generated once and kept in the data folder, so sessions survive
+ * restarts without anyone having to configure one.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, "session-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

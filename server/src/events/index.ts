@@ -1,0 +1,2 @@
+export { appendEvents, readEvents } from "./log.ts";
+export { registerEventRoutes } from "./routes.ts";

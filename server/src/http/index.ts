@@ -1,0 +1,2 @@
+export { AppError, notFound, parseInput, validationError } from "./errors.ts";
+export { errorHandler, notFoundHandler, requestContext } from "./middleware.ts";

@@ -1,0 +1,2 @@
+export { registerTicketRoutes, type TicketChangeListener } from "./routes.ts";
+export { ticketStore, type TicketChange, type TicketStore } from "./store.ts";

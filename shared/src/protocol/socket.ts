@@ -1,0 +1,25 @@
+// The socket.io event maps, typed from the schemas. Names are `entity:verb`.
+import { z } from "zod";
+import type { Ack } from "../errors.ts";
+import { IdSchema } from "../ids.ts";
+import type { StaffMember } from "./auth.ts";
+import type { Ticket } from "./tickets.ts";
+
+export const TicketWatchSchema = z.strictObject({ ticketId: IdSchema });
+export type TicketWatch = z.infer<typeof TicketWatchSchema>;
+
+export type OnlineUser = StaffMember;
+
+export interface ServerToClientEvents {
+  /** A ticket was created or changed; carries the ticket as it now is. */
+  "ticket:changed": (payload: { ticket: Ticket; eventTypes: string[]; actorId: string | null }) => void;
+  /** Everyone of the organisation who has at least one live connection. */
+  "presence:online": (payload: { users: OnlineUser[] }) => void;
+  /** Who is looking at one ticket right now. */
+  "ticket:viewers": (payload: { ticketId: string; users: OnlineUser[] }) => void;
+}
+
+export interface ClientToServerEvents {
+  "ticket:watch": (payload: TicketWatch, ack: (result: Ack<{ users: OnlineUser[] }>) => void) => void;
+  "ticket:unwatch": (payload: TicketWatch, ack: (result: Ack<null>) => void) => void;
+}
