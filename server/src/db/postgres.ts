@@ -13,8 +13,16 @@ export function openPostgres(options: PostgresOptions): Db {
     max: options.maxConnections ?? 10,
     onnotice: () => {},
     connection: options.schema ? { search_path: options.schema } : {},
-    // Keep int8 as strings, as PGlite does not; row mappers convert explicitly.
-    types: {},
+    // The Db contract passes JSON as text. postgres.js would JSON-encode that string a second time
+    // when the parameter's type is json/jsonb; PGlite does not. Pass text through as it is.
+    types: {
+      jsonText: {
+        to: 3802,
+        from: [114, 3802],
+        serialize: (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value)),
+        parse: (text: string) => JSON.parse(text),
+      },
+    },
   });
   const wrap = (runner: postgres.Sql | postgres.TransactionSql): Queryable => ({
     async query<Row>(text: string, params: readonly unknown[] = []) {
