@@ -44,7 +44,7 @@ function loadSnapshot(): Promise<Buffer> {
 /** An in-memory PGlite, migrated and seeded with the demo organisations. */
 export async function freshPglite(): Promise<Db> {
   const dump = await loadSnapshot();
-  return openPglite({ loadDataDir: new Blob([dump]) });
+  return openPglite({ loadDataDir: new Blob([new Uint8Array(dump)]) });
 }
 
 /** A PostgreSQL database in a new schema, migrated and seeded; `drop` removes the schema. */
