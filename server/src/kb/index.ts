@@ -1,0 +1,1 @@
+export { kbStore, type KbSearchHit, type KbStore } from "./store.ts";
