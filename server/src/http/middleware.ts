@@ -50,9 +50,13 @@ function toAppError(err: unknown): AppError {
   if (type === "entity.parse.failed") return new AppError("bad_request", "Malformed JSON body");
   if (type === "entity.too.large") return new AppError("payload_too_large", "Request body too large");
   if (type === "encoding.unsupported" || type === "charset.unsupported") return new AppError("bad_request", "Unsupported body encoding");
+  // Other client errors raised by Express and body-parser (a corrupt gzip body, a badly escaped path)
+  // carry a 4xx status: they are bad input, never a 500.
+  const status = (err as { status?: unknown } | null)?.status;
+  if (typeof status === "number" && status >= 400 && status < 500) return new AppError("bad_request", "Unreadable request");
   return new AppError("internal", "Internal error");
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError("not_found", `No route for ${req.method} ${req.path}`));
+  next(new AppError("not_found", `No route for ${req.method} ${req.baseUrl}${req.path}`));
 };

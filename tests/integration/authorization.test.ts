@@ -1,0 +1,263 @@
+// THE authorization table: every endpoint × every kind of principal × own/other organisation, as data,
+// one test per row. A route the table does not cover fails the coverage test, so new endpoints join it.
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { orgIdBySlug, firstTicketOf, rowCounts, ticketState } from "../helpers/dbState.ts";
+import { ApiClient, loginAs, startServer, waitFor, type ApiResponse, type TestServer } from "../helpers/server.ts";
+import { connectSocket, type ClientSocket } from "../helpers/sockets.ts";
+
+const principals = {
+  anonymous: undefined,
+  "demo technician": { email: "tech1@caseroom.local", org: "demo" },
+  "demo supervisor": { email: "supervisor@caseroom.local", org: "demo" },
+  "demo admin": { email: "admin@caseroom.local", org: "demo" },
+  "demo-ru technician": { email: "tech1@ru.caseroom.local", org: "demo-ru" },
+  "demo-ru admin": { email: "admin@ru.caseroom.local", org: "demo-ru" },
+} as const;
+type Who = keyof typeof principals;
+const columns = Object.keys(principals) as Who[];
+type Target = "own-org ticket" | "other-org ticket";
+
+// Expected status, one column per principal in the order above (anonymous logs in with tech1's password):
+//                                               anon tech  sup  admin ru-tech ru-admin
+const table: [endpoint: string, target: Target | null, statuses: number[]][] = [
+  ["POST /api/auth/login",   null,               [200, 200, 200, 200, 200, 200]],
+  ["POST /api/auth/logout",  null,               [204, 204, 204, 204, 204, 204]],
+  ["GET /api/me",            null,               [401, 200, 200, 200, 200, 200]],
+  ["PATCH /api/me",          null,               [401, 200, 200, 200, 200, 200]],
+  ["GET /api/users",         null,               [401, 200, 200, 200, 200, 200]],
+  ["GET /api/tickets",       null,               [401, 200, 200, 200, 200, 200]],
+  ["POST /api/tickets",      null,               [401, 201, 201, 201, 201, 201]],
+  ["GET /api/tickets/:id",   "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["GET /api/tickets/:id",   "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["PATCH /api/tickets/:id", "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["PATCH /api/tickets/:id", "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["GET /api/events",        null,               [401, 403, 200, 200, 403, 200]],
+  ["GET /healthz",           null,               [200, 200, 200, 200, 200, 200]],
+  ["GET /readyz",            null,               [200, 200, 200, 200, 200, 200]],
+];
+
+interface Row {
+  endpoint: string;
+  who: Who;
+  target: Target | null;
+  status: number;
+}
+const rows: Row[] = table.flatMap(([endpoint, target, statuses]) =>
+  columns.map((who, i) => ({ endpoint, who, target, status: statuses[i]! })),
+);
+
+interface Ctx {
+  server: TestServer;
+  clients: Record<Who, ApiClient>;
+  orgIds: Record<"demo" | "demo-ru", string>;
+  tickets: Record<"demo" | "demo-ru", string>;
+}
+type Call = { client: ApiClient; ctx: Ctx; row: Row; ticketId: string; orgId: string };
+
+const orgOf = (who: Who) => principals[who]?.org ?? "demo";
+const otherOrg = (org: "demo" | "demo-ru") => (org === "demo" ? "demo-ru" : "demo");
+const clientWith = (url: string, cookie: string | undefined) => Object.assign(new ApiClient(url), { cookie });
+const idsIn = (res: ApiResponse, key: string): string[] => res.body[key].map((x: { id: string }) => x.id);
+
+/** Each id of `tableName` belongs to `orgId`: lists never leak another organisation's rows. */
+async function assertAllInOrg(ctx: Ctx, tableName: "tickets" | "users" | "events", ids: string[], orgId: string) {
+  assert.ok(ids.length > 0, `some ${tableName} are listed`);
+  const foreign = await ctx.server.db.query(`select id from ${tableName} where id = any($1::uuid[]) and org_id <> $2`, [ids, orgId]);
+  assert.equal([...foreign], [], `no ${tableName} of another organisation`);
+}
+
+/** How each endpoint is called, and what a success must also prove. */
+const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
+  "POST /api/auth/login": async ({ ctx, row }) => {
+    const creds = principals[row.who] ?? principals["demo technician"];
+    const client = clientWith(ctx.server.url, ctx.clients[row.who].cookie);
+    const res = await client.post("/api/auth/login", { email: creds.email, password: "caseroom" });
+    if (res.status === 200) assert.is(res.body.user.email, creds.email);
+    return res;
+  },
+  "POST /api/auth/logout": async ({ ctx, row }) => {
+    const creds = principals[row.who];
+    const client = creds ? await loginAs(ctx.server.url, creds.email) : new ApiClient(ctx.server.url);
+    const cookie = client.cookie;
+    const res = await client.post("/api/auth/logout");
+    if (cookie) assert.is((await clientWith(ctx.server.url, cookie).get("/api/me")).status, 401, "old cookie refused");
+    return res;
+  },
+  "GET /api/me": async ({ client, row }) => {
+    const res = await client.get("/api/me");
+    if (res.status === 200) assert.is(res.body.user.email, principals[row.who]!.email);
+    return res;
+  },
+  "PATCH /api/me": ({ client }) => client.patch("/api/me", { locale: null }),
+  "GET /api/users": async ({ client, ctx, orgId }) => {
+    const res = await client.get("/api/users");
+    if (res.status === 200) await assertAllInOrg(ctx, "users", idsIn(res, "users"), orgId);
+    return res;
+  },
+  "GET /api/tickets": async ({ client, ctx, orgId }) => {
+    const res = await client.get("/api/tickets");
+    if (res.status === 200) await assertAllInOrg(ctx, "tickets", idsIn(res, "tickets"), orgId);
+    return res;
+  },
+  "POST /api/tickets": async ({ client, ctx, row, orgId }) => {
+    const res = await client.post("/api/tickets", { title: `Probe by ${row.who}` });
+    if (res.status === 201) await assertAllInOrg(ctx, "tickets", [res.body.ticket.id], orgId);
+    return res;
+  },
+  "GET /api/tickets/:id": async ({ client, ticketId }) => {
+    const res = await client.get(`/api/tickets/${ticketId}`);
+    if (res.status === 200) assert.is(res.body.ticket.id, ticketId);
+    return res;
+  },
+  "PATCH /api/tickets/:id": async ({ client, ctx, row, ticketId }) => {
+    const before = { ticket: await ticketState(ctx.server.db, ticketId), counts: await rowCounts(ctx.server.db) };
+    const res = await client.patch(`/api/tickets/${ticketId}`, { title: `Checked by ${row.who}` });
+    if (res.status !== 200) {
+      assert.equal(await ticketState(ctx.server.db, ticketId), before.ticket, "the ticket row is unchanged");
+      assert.equal(await rowCounts(ctx.server.db), before.counts, "no event was written");
+    }
+    return res;
+  },
+  "GET /api/events": async ({ client, ctx, orgId }) => {
+    const res = await client.get("/api/events?limit=1000");
+    if (res.status === 200) await assertAllInOrg(ctx, "events", idsIn(res, "events"), orgId);
+    return res;
+  },
+  "GET /healthz": ({ client }) => client.get("/healthz"),
+  "GET /readyz": ({ client }) => client.get("/readyz"),
+};
+
+const codeOf: Record<number, string> = { 401: "unauthenticated", 403: "forbidden", 404: "not_found" };
+
+const test = suite<Ctx>("authorization table");
+
+test.before(async (ctx) => {
+  ctx.server = await startServer({ database: "postgres" });
+  ctx.clients = {} as Ctx["clients"];
+  for (const who of columns) {
+    const creds = principals[who];
+    ctx.clients[who] = creds ? await loginAs(ctx.server.url, creds.email) : new ApiClient(ctx.server.url);
+  }
+  ctx.orgIds = { demo: await orgIdBySlug(ctx.server.db, "demo"), "demo-ru": await orgIdBySlug(ctx.server.db, "demo-ru") };
+  ctx.tickets = { demo: await firstTicketOf(ctx.server.db, ctx.orgIds.demo), "demo-ru": await firstTicketOf(ctx.server.db, ctx.orgIds["demo-ru"]) };
+});
+test.after(async (ctx) => ctx.server?.close());
+
+for (const row of rows) {
+  const own = row.target === "own-org ticket";
+  const on = !row.target ? "" : row.who === "anonymous" ? ` on a ${own ? "demo" : "demo-ru"} ticket` : ` on ${own ? "a ticket of their own org" : "another org's ticket"}`;
+  test(`${row.endpoint} as ${row.who}${on} → ${row.status}`, async (ctx) => {
+    const org = orgOf(row.who);
+    const ticketOrg = row.target === "other-org ticket" ? otherOrg(org) : org;
+    const res = await calls[row.endpoint]!({ client: ctx.clients[row.who], ctx, row, ticketId: ctx.tickets[ticketOrg], orgId: ctx.orgIds[org] });
+    assert.is(res.status, row.status, JSON.stringify(res.body));
+    if (codeOf[row.status]) {
+      assert.is(res.body.error.code, codeOf[row.status]);
+      assert.type(res.body.error.message, "string");
+    }
+  });
+}
+
+test("every table endpoint has a way to call it", () => {
+  assert.equal([...new Set(table.map(([endpoint]) => endpoint))].sort(), Object.keys(calls).sort());
+});
+
+test("every route registered in server/src is in the table, and every table endpoint is registered", () => {
+  const root = path.resolve(import.meta.dirname, "../../server/src");
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? files(full) : full.endsWith(".ts") ? [full] : [];
+    });
+  const registered = new Set<string>();
+  for (const file of files(root)) {
+    // Any `x.get("/path"` style registration, and `.route("/path")` chains, which the table must then learn.
+    for (const m of readFileSync(file, "utf8").matchAll(/\.(get|post|put|patch|delete|all|route)\(\s*["'`](\/[^"'`]*)["'`]/g)) {
+      registered.add(`${m[1]!.toUpperCase()} ${m[2]}`);
+    }
+  }
+  assert.ok(registered.size >= 12, `found the route registrations (${[...registered].join(", ")})`);
+  assert.equal([...registered].sort(), Object.keys(calls).sort(), "routes in server/src vs the authorization table");
+});
+
+test.run();
+
+// The same rules on the socket: the session cookie is the only way in, and a logout ends it everywhere.
+interface SocketCtx {
+  server: TestServer;
+  tech1: ApiClient;
+  socket: ClientSocket;
+  ownTicket: string;
+  otherTicket: string;
+}
+const sockets = suite<SocketCtx>("socket.io authorization and logout");
+
+sockets.before(async (ctx) => {
+  ctx.server = await startServer({ database: "postgres" });
+  ctx.tech1 = await loginAs(ctx.server.url, "tech1@caseroom.local");
+  ctx.socket = await connectSocket(ctx.server.url, ctx.tech1.cookie);
+  ctx.ownTicket = await firstTicketOf(ctx.server.db, await orgIdBySlug(ctx.server.db, "demo"));
+  ctx.otherTicket = await firstTicketOf(ctx.server.db, await orgIdBySlug(ctx.server.db, "demo-ru"));
+});
+sockets.after(async (ctx) => {
+  ctx.socket?.close();
+  await ctx.server?.close();
+});
+
+sockets("connecting without a cookie is refused with connect_error", async ({ server }) => {
+  const err = await connectSocket(server.url).then(() => undefined, (e: Error) => e);
+  assert.ok(err, "connect_error");
+  assert.match(err!.message, /log in/i);
+});
+
+sockets("connecting with an unknown session cookie is refused with connect_error", async ({ server }) => {
+  const err = await connectSocket(server.url, "caseroom_session=forged-token").then(() => undefined, (e: Error) => e);
+  assert.ok(err, "connect_error");
+});
+
+sockets("connecting with a valid session cookie works", ({ socket }) => {
+  assert.ok(socket.connected);
+});
+
+sockets("ticket:watch on an own-org ticket acks ok with the viewers", async ({ socket, ownTicket }) => {
+  const ack = await socket.timeout(5000).emitWithAck("ticket:watch", { ticketId: ownTicket });
+  assert.ok(ack.ok, JSON.stringify(ack));
+});
+
+sockets("ticket:watch on another organisation's ticket acks not_found (never forbidden)", async ({ socket, otherTicket }) => {
+  const ack = await socket.timeout(5000).emitWithAck("ticket:watch", { ticketId: otherTicket });
+  assert.equal(ack.ok, false);
+  if (!ack.ok) assert.is(ack.error.code, "not_found");
+});
+
+sockets("a malformed ticket:watch payload acks validation_failed", async ({ socket }) => {
+  for (const payload of [{ ticketId: "not-a-uuid" }, "a string", { ticketId: randomUUID(), extra: 1 }, null]) {
+    const ack = await socket.timeout(5000).emitWithAck("ticket:watch", payload as never);
+    assert.equal(ack.ok, false, JSON.stringify(payload));
+    if (!ack.ok) assert.is(ack.error.code, "validation_failed", JSON.stringify(payload));
+  }
+  assert.ok(socket.connected, "a bad payload does not cost the connection");
+});
+
+sockets("after logout the old cookie is 401 and that session's socket is disconnected; other sessions stay", async (ctx) => {
+  const other = await loginAs(ctx.server.url, "tech1@caseroom.local");
+  const cookie = other.cookie!;
+  const doomed = await connectSocket(ctx.server.url, cookie);
+  let reason: string | undefined;
+  doomed.on("disconnect", (r) => (reason = r));
+  assert.is((await other.post("/api/auth/logout")).status, 204);
+  await waitFor(() => reason, { what: "the logged-out session's socket to be disconnected" });
+  assert.is(reason, "io server disconnect");
+  const res = await clientWith(ctx.server.url, cookie).get("/api/me");
+  assert.is(res.status, 401);
+  assert.is(res.body.error.code, "unauthenticated");
+  assert.ok(await connectSocket(ctx.server.url, cookie).then(() => false, () => true), "the old cookie cannot reconnect");
+  assert.is((await ctx.tech1.get("/api/me")).status, 200, "tech1's other session still works");
+  assert.ok(ctx.socket.connected, "tech1's other session's socket stays connected");
+});
+
+sockets.run();
