@@ -60,15 +60,19 @@ export async function createApplication({ config, db, log }: AppDeps): Promise<A
     next();
   });
   registerHealthRoutes(app, { db, redis });
-  const api = express.Router();
-  api.use(express.json({ limit: "256kb", strict: true }));
-  api.use(sameOriginWrites(allowedOrigins));
-  api.use(authenticate(sessions));
-  api.use((_req, res, next) => {
+  // Body parsing, the cross-site check, the session lookup and no-store apply to the API only:
+  // static assets must stay cacheable and cost no database lookup.
+  app.use("/api", express.json({ limit: "256kb", strict: true }), sameOriginWrites(allowedOrigins), authenticate(sessions), (_req, res, next) => {
     res.setHeader("cache-control", "no-store");
     next();
   });
-  registerAuthRoutes(api, { config, db, sessions, users, rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
+  const api = express.Router();
+  registerAuthRoutes(api, {
+    config,
+    db,
+    sessions,
+    users,
+    rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
     onLogout: (token) => realtime.disconnectSession(token),
   });
   registerTicketRoutes(api, { tickets, onChange: (orgId, change) => realtime.ticketChanged(orgId, change) });

@@ -9,7 +9,11 @@ export function registerHealthRoutes(app: Express, deps: { db: Db; redis: RedisC
 
   app.get("/readyz", async (_req, res) => {
     const checks: Record<string, "ok" | "down"> = {};
-    const within = <T>(p: Promise<T>) => Promise.race([p, new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 2000))]);
+    const within = <T>(check: Promise<T>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("timeout")), 2000)));
+      return Promise.race([check, deadline]).finally(() => clearTimeout(timer));
+    };
     checks.database = await within(deps.db.query("select 1")).then(() => "ok" as const, () => "down" as const);
     if (deps.redis) checks.redis = await within(deps.redis.ping()).then(() => "ok" as const, () => "down" as const);
     const ready = Object.values(checks).every((state) => state === "ok");

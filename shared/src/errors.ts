@@ -38,10 +38,13 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: WireError };
 
 /** Turns zod issues into `details.fields`, naming each bad field by its dotted path. */
 export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): { fields: { path: string; message: string }[] } {
+  const at = (path: readonly PropertyKey[]) => path.map(String).join(".");
   return {
-    fields: issues.map((issue) => ({
-      path: issue.path.map(String).join(".") || "(body)",
-      message: issue.message,
-    })),
+    fields: issues.flatMap((issue) =>
+      // An unknown field is named by its own path, not by the object that holds it.
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: "unknown field" }))
+        : [{ path: at(issue.path) || "(body)", message: issue.message }],
+    ),
   };
 }

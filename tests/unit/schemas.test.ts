@@ -76,10 +76,14 @@ list("accepts no filter, a status, an assignee uuid, 'none' and a search", () =>
     assert.ok(ok(TicketListQuerySchema, query), JSON.stringify(query));
   }
 });
-list("refuses an unknown status, a non-uuid assignee, an empty search, repeated values and unknown parameters", () => {
-  for (const query of [{ status: "bogus" }, { assigneeId: "me" }, { q: "  " }, { status: ["new", "open"] }, { sort: "title" }]) {
+list("refuses an unknown status, a non-uuid assignee, a search over 200 characters, repeated values and unknown parameters", () => {
+  for (const query of [{ status: "bogus" }, { assigneeId: "me" }, { q: "x".repeat(201) }, { status: ["new", "open"] }, { sort: "title" }]) {
     assert.not.ok(ok(TicketListQuerySchema, query), JSON.stringify(query));
   }
+});
+list("an empty or blank search box means no search", () => {
+  assert.equal(TicketListQuerySchema.parse({ q: "" }), { q: undefined });
+  assert.equal(TicketListQuerySchema.parse({ q: "   " }), { q: undefined });
 });
 list.run();
 

@@ -4,6 +4,8 @@ import type { RedisClientType } from "redis";
 export interface RateLimiter {
   /** Counts one hit; `allowed` is false once `limit` hits fell in the current window. */
   hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterS: number }>;
+  /** Whether `limit` hits already fell in the current window, without counting one. */
+  check(key: string, limit: number): Promise<{ allowed: boolean; retryAfterS: number }>;
   reset(key: string): Promise<void>;
 }
 
@@ -21,6 +23,12 @@ export function memoryRateLimiter(): RateLimiter {
       window.count += 1;
       return { allowed: window.count <= limit, retryAfterS: Math.ceil((window.resetAt - now) / 1000) };
     },
+    async check(key, limit) {
+      const now = Date.now();
+      const window = windows.get(key);
+      if (!window || window.resetAt <= now) return { allowed: true, retryAfterS: 0 };
+      return { allowed: window.count < limit, retryAfterS: Math.ceil((window.resetAt - now) / 1000) };
+    },
     async reset(key) {
       windows.delete(key);
     },
@@ -35,6 +43,11 @@ export function redisRateLimiter(redis: RedisClientType): RateLimiter {
       if (count === 1) await redis.pExpire(redisKey, windowMs);
       const ttl = await redis.pTTL(redisKey);
       return { allowed: count <= limit, retryAfterS: Math.max(1, Math.ceil(ttl / 1000)) };
+    },
+    async check(key, limit) {
+      const redisKey = `caseroom:rl:${key}`;
+      const [count, ttl] = await Promise.all([redis.get(redisKey), redis.pTTL(redisKey)]);
+      return { allowed: Number(count ?? 0) < limit, retryAfterS: Math.max(1, Math.ceil(ttl / 1000)) };
     },
     async reset(key) {
       await redis.del(`caseroom:rl:${key}`);

@@ -33,13 +33,19 @@ export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): void {
 
   router.post("/api/auth/login", async (req, res) => {
     const body = parseInput(LoginBodySchema, req.body, "login");
-    const accountKey = `login:${req.ip}:${body.email.toLowerCase()}`;
-    for (const [key, limit] of [[accountKey, LOGIN_LIMIT_PER_ACCOUNT], [`login:${req.ip}`, LOGIN_LIMIT_PER_ADDRESS]] as const) {
-      const verdict = await deps.rateLimiter.hit(key, limit, LOGIN_WINDOW_MS);
+    // Only failed attempts count, so a busy office behind one address never locks itself out.
+    const limits = [
+      [`login:${req.ip}:${body.email.toLowerCase()}`, LOGIN_LIMIT_PER_ACCOUNT],
+      [`login:${req.ip}`, LOGIN_LIMIT_PER_ADDRESS],
+    ] as const;
+    const accountKey = limits[0][0];
+    for (const [key, limit] of limits) {
+      const verdict = await deps.rateLimiter.check(key, limit);
       if (!verdict.allowed) throw new AppError("rate_limited", "Too many login attempts; try again later", undefined, verdict.retryAfterS);
     }
     const found = await deps.users.findForLogin(body.email);
     if (!(await verifyPassword(found?.passwordHash, body.password)) || !found) {
+      for (const [key, limit] of limits) await deps.rateLimiter.hit(key, limit, LOGIN_WINDOW_MS);
       req.log.info({ pii: { email: body.email } }, "login refused");
       throw new AppError("invalid_credentials", "Wrong e-mail or password");
     }

@@ -44,6 +44,12 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     cors: { origin: deps.allowedOrigins, credentials: true },
     // Lets a briefly disconnected client resume with the events it missed (chat relies on it).
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    // A browser always sends Origin: refuse other sites, as HTTP writes do. Non-browser clients send none.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      const own = req.headers.host ? [`http://${req.headers.host}`, `https://${req.headers.host}`] : [];
+      callback(null, !origin || own.includes(origin) || deps.allowedOrigins.includes(origin));
+    },
     ...(deps.redis ? { adapter: createAdapter(deps.redis, { streamName: "caseroom:socket.io" }) } : {}),
   });
 
@@ -109,8 +115,12 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       try {
         const parsed = TicketWatchSchema.safeParse(payload);
         if (!parsed.success) throw validationError("ticket:unwatch", parsed.error.issues);
-        await socket.leave(ticketRoom(parsed.data.ticketId));
-        await announceViewers(parsed.data.ticketId);
+        // Only a room this socket joined (after its access check) can be left and announced.
+        const room = ticketRoom(parsed.data.ticketId);
+        if (socket.rooms.has(room)) {
+          await socket.leave(room);
+          await announceViewers(parsed.data.ticketId);
+        }
         ack({ ok: true, data: null });
       } catch (err) {
         fail(ack, err, log);

@@ -48,7 +48,13 @@ export type PatchTicketBody = z.infer<typeof PatchTicketBodySchema>;
 export const TicketListQuerySchema = z.strictObject({
   status: TicketStatusSchema.optional(),
   assigneeId: z.union([IdSchema, z.literal("none")]).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  // An empty search box means no search, not an error.
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((q) => q || undefined),
 });
 export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;
 
