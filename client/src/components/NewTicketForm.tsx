@@ -1,10 +1,11 @@
 // Creating a ticket from the queue. The new ticket also arrives over the socket; the queue merges
 // both, so it appears once.
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, Show } from "solid-js";
 import { ticketPriorities, type Ticket, type TicketPriority } from "@caseroom/shared";
 import { api } from "../api.ts";
 import { t } from "../i18n/index.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
+import { Field, SelectField, TextField } from "./Field.tsx";
 
 const TITLE_MAX = 200;
 const DESCRIPTION_MAX = 20_000;
@@ -52,45 +53,32 @@ export function NewTicketForm(props: { onCreated: (ticket: Ticket) => void; onCa
         <ErrorMessage error={error()} onDismiss={() => setError(undefined)} />
       </Show>
       <div class="form-row">
-        <div class="field field-grow">
-          <label for="new-ticket-title">{t("field.title")}</label>
-          <input
-            ref={titleInput}
-            id="new-ticket-title"
-            data-testid="new-ticket-title"
-            type="text"
-            required
-            maxLength={TITLE_MAX}
-            autofocus
-            placeholder={t("newTicket.titlePlaceholder")}
-            value={title()}
-            onInput={(e) => setTitle(e.currentTarget.value)}
-            aria-invalid={titleMissing()}
-            aria-describedby={titleMissing() ? "new-ticket-title-error" : undefined}
-          />
-          <Show when={titleMissing()}>
-            <p id="new-ticket-title-error" class="field-error">{t("newTicket.titleRequired")}</p>
-          </Show>
-        </div>
-        <div class="field">
-          <label for="new-ticket-priority">{t("field.priority")}</label>
-          <select
-            id="new-ticket-priority"
-            data-testid="new-ticket-priority"
-            value={priority()}
-            onChange={(e) => setPriority(e.currentTarget.value as TicketPriority)}
-          >
-            <For each={ticketPriorities}>
-              {(p) => <option value={p} selected={p === priority()}>{t(`priority.${p}`)}</option>}
-            </For>
-          </select>
-        </div>
+        <TextField
+          ref={titleInput}
+          id="new-ticket-title"
+          testId="new-ticket-title"
+          label={t("field.title")}
+          grow
+          type="text"
+          required
+          maxLength={TITLE_MAX}
+          autofocus
+          placeholder={t("newTicket.titlePlaceholder")}
+          value={title()}
+          onInput={setTitle}
+          error={titleMissing() ? t("newTicket.titleRequired") : undefined}
+        />
+        <SelectField
+          id="new-ticket-priority"
+          testId="new-ticket-priority"
+          label={t("field.priority")}
+          options={ticketPriorities}
+          labelOf={(p) => t(`priority.${p}`)}
+          value={priority()}
+          onChange={setPriority}
+        />
       </div>
-      <div class="field">
-        <label for="new-ticket-description">
-          {t("field.description")}
-          <span class="muted label-note">{t("field.optional")}</span>
-        </label>
+      <Field id="new-ticket-description" label={t("field.description")} note={t("field.optional")}>
         <textarea
           id="new-ticket-description"
           data-testid="new-ticket-description"
@@ -99,7 +87,7 @@ export function NewTicketForm(props: { onCreated: (ticket: Ticket) => void; onCa
           value={description()}
           onInput={(e) => setDescription(e.currentTarget.value)}
         />
-      </div>
+      </Field>
       <div class="form-actions">
         <button type="submit" class="button-primary" data-testid="new-ticket-submit" disabled={busy()}>
           {busy() ? t("newTicket.submitting") : t("newTicket.submit")}

@@ -1,9 +1,10 @@
 // Status, assignee and search filters for the queue. The filter lives in the URL, so a filtered
 // queue can be bookmarked and the back button works.
-import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
-import { ticketStatuses, type TicketStatus } from "@caseroom/shared";
+import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
+import { ticketStatuses } from "@caseroom/shared";
 import { t } from "../i18n/index.ts";
 import { assigneeFilters, isFiltered, type AssigneeFilter, type QueueFilter } from "../queue.ts";
+import { Field, SelectField } from "./Field.tsx";
 
 const SEARCH_DEBOUNCE_MS = 300;
 
@@ -30,35 +31,26 @@ export function QueueFilters(props: { filter: QueueFilter; onChange: (next: Part
       window.clearTimeout(timer);
       props.onChange({ q: draft().trim() });
     }}>
-      <div class="field">
-        <label for="filter-status">{t("filters.status")}</label>
-        <select
-          id="filter-status"
-          data-testid="filter-status"
-          value={props.filter.status ?? ""}
-          onChange={(e) => props.onChange({ status: (e.currentTarget.value || undefined) as TicketStatus | undefined })}
-        >
-          <option value="" selected={!props.filter.status}>{t("filters.statusAll")}</option>
-          <For each={ticketStatuses}>
-            {(status) => <option value={status} selected={props.filter.status === status}>{t(`status.${status}`)}</option>}
-          </For>
-        </select>
-      </div>
-      <div class="field">
-        <label for="filter-assignee">{t("filters.assignee")}</label>
-        <select
-          id="filter-assignee"
-          data-testid="filter-assignee"
-          value={props.filter.assignee}
-          onChange={(e) => props.onChange({ assignee: e.currentTarget.value as AssigneeFilter })}
-        >
-          <For each={assigneeFilters}>
-            {(value) => <option value={value} selected={props.filter.assignee === value}>{assigneeLabel(value)}</option>}
-          </For>
-        </select>
-      </div>
-      <div class="field field-grow">
-        <label for="filter-q">{t("filters.search")}</label>
+      <SelectField
+        id="filter-status"
+        testId="filter-status"
+        label={t("filters.status")}
+        options={ticketStatuses}
+        labelOf={(status) => t(`status.${status}`)}
+        allLabel={t("filters.statusAll")}
+        value={props.filter.status}
+        onChange={(status) => props.onChange({ status })}
+      />
+      <SelectField
+        id="filter-assignee"
+        testId="filter-assignee"
+        label={t("filters.assignee")}
+        options={assigneeFilters}
+        labelOf={assigneeLabel}
+        value={props.filter.assignee}
+        onChange={(assignee) => props.onChange({ assignee })}
+      />
+      <Field id="filter-q" label={t("filters.search")} grow>
         <input
           id="filter-q"
           data-testid="filter-q"
@@ -68,7 +60,7 @@ export function QueueFilters(props: { filter: QueueFilter; onChange: (next: Part
           value={draft()}
           onInput={(e) => onSearch(e.currentTarget.value)}
         />
-      </div>
+      </Field>
       <Show when={isFiltered(props.filter)}>
         <button type="button" class="button-secondary" data-testid="filter-reset" onClick={() => { setDraft(""); props.onChange({ status: undefined, assignee: "all", q: "" }); }}>
           {t("filters.reset")}

@@ -1,8 +1,9 @@
 // Status, priority and assignee: each select saves as soon as it changes.
 import { For, Show } from "solid-js";
-import { ticketPriorities, ticketStatuses, type PatchTicketBody, type Ticket, type TicketPriority, type TicketStatus } from "@caseroom/shared";
+import { ticketPriorities, ticketStatuses, type PatchTicketBody, type Ticket } from "@caseroom/shared";
 import { t } from "../i18n/index.ts";
 import { me, staff, staffName } from "../session.ts";
+import { Field, SelectField } from "./Field.tsx";
 
 export function TicketFields(props: { ticket: Ticket; onChange: (patch: PatchTicketBody) => void }) {
   const myId = () => me()?.user.id;
@@ -15,34 +16,25 @@ export function TicketFields(props: { ticket: Ticket; onChange: (patch: PatchTic
 
   return (
     <div class="ticket-fields">
-      <div class="field">
-        <label for="ticket-status">{t("field.status")}</label>
-        <select
-          id="ticket-status"
-          data-testid="ticket-status"
-          value={props.ticket.status}
-          onChange={(e) => props.onChange({ status: e.currentTarget.value as TicketStatus })}
-        >
-          <For each={ticketStatuses}>
-            {(status) => <option value={status} selected={props.ticket.status === status}>{t(`status.${status}`)}</option>}
-          </For>
-        </select>
-      </div>
-      <div class="field">
-        <label for="ticket-priority">{t("field.priority")}</label>
-        <select
-          id="ticket-priority"
-          data-testid="ticket-priority"
-          value={props.ticket.priority}
-          onChange={(e) => props.onChange({ priority: e.currentTarget.value as TicketPriority })}
-        >
-          <For each={ticketPriorities}>
-            {(priority) => <option value={priority} selected={props.ticket.priority === priority}>{t(`priority.${priority}`)}</option>}
-          </For>
-        </select>
-      </div>
-      <div class="field">
-        <label for="ticket-assignee">{t("field.assigneeId")}</label>
+      <SelectField
+        id="ticket-status"
+        testId="ticket-status"
+        label={t("field.status")}
+        options={ticketStatuses}
+        labelOf={(status) => t(`status.${status}`)}
+        value={props.ticket.status}
+        onChange={(status) => props.onChange({ status })}
+      />
+      <SelectField
+        id="ticket-priority"
+        testId="ticket-priority"
+        label={t("field.priority")}
+        options={ticketPriorities}
+        labelOf={(priority) => t(`priority.${priority}`)}
+        value={props.ticket.priority}
+        onChange={(priority) => props.onChange({ priority })}
+      />
+      <Field id="ticket-assignee" label={t("field.assigneeId")}>
         <select
           id="ticket-assignee"
           data-testid="ticket-assignee"
@@ -61,7 +53,7 @@ export function TicketFields(props: { ticket: Ticket; onChange: (patch: PatchTic
             {(id) => <option value={id()} selected>{staffName(id())}</option>}
           </Show>
         </select>
-      </div>
+      </Field>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { createSignal, Show } from "solid-js";
 import { Navigate, useSearchParams } from "@solidjs/router";
 import { ErrorMessage } from "../components/ErrorMessage.tsx";
+import { TextField } from "../components/Field.tsx";
 import { usePageTitle } from "../components/pageTitle.ts";
 import { t } from "../i18n/index.ts";
 import { auth, login } from "../session.ts";
@@ -61,45 +62,35 @@ export function LoginPage() {
               <ErrorMessage error={error()} />
             </div>
           </Show>
-          <div class="field">
-            <label for="login-email">{t("login.email")}</label>
-            <input
-              ref={emailInput}
-              id="login-email"
-              data-testid="login-email"
-              type="email"
-              name="email"
-              autocomplete="username"
-              required
-              autofocus
-              value={email()}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-              aria-invalid={missing() === "email"}
-              aria-describedby={missing() === "email" ? "login-email-hint" : undefined}
-            />
-            <Show when={missing() === "email"}>
-              <p id="login-email-hint" class="field-error">{t("login.emailRequired")}</p>
-            </Show>
-          </div>
-          <div class="field">
-            <label for="login-password">{t("login.password")}</label>
-            <input
-              ref={passwordInput}
-              id="login-password"
-              data-testid="login-password"
-              type="password"
-              name="password"
-              autocomplete="current-password"
-              required
-              value={password()}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-              aria-invalid={missing() === "password"}
-              aria-describedby={missing() === "password" ? "login-password-hint" : undefined}
-            />
-            <Show when={missing() === "password"}>
-              <p id="login-password-hint" class="field-error">{t("login.passwordRequired")}</p>
-            </Show>
-          </div>
+          <TextField
+            ref={emailInput}
+            id="login-email"
+            testId="login-email"
+            label={t("login.email")}
+            type="email"
+            name="email"
+            autocomplete="username"
+            required
+            autofocus
+            value={email()}
+            onInput={setEmail}
+            error={missing() === "email" ? t("login.emailRequired") : undefined}
+            errorId="login-email-hint"
+          />
+          <TextField
+            ref={passwordInput}
+            id="login-password"
+            testId="login-password"
+            label={t("login.password")}
+            type="password"
+            name="password"
+            autocomplete="current-password"
+            required
+            value={password()}
+            onInput={setPassword}
+            error={missing() === "password" ? t("login.passwordRequired") : undefined}
+            errorId="login-password-hint"
+          />
           <button type="submit" class="button-primary button-block" data-testid="login-submit" disabled={busy()}>
             {busy() ? t("login.submitting") : t("login.submit")}
           </button>
