@@ -22,12 +22,18 @@ import { errorHandler, notFoundHandler, requestContext } from "./http/index.ts";
 import type { Logger } from "./log.ts";
 import { createRealtime } from "./realtime/index.ts";
 import { registerHealthRoutes } from "./health.ts";
-import { registerTicketRoutes, ticketStore } from "./tickets/index.ts";
+import { registerTicketRoutes, ticketStore, type TicketChange } from "./tickets/index.ts";
+import { attachCollabEndpoint, collabTokens, createCollab, localRelay, redisRelay, registerCollabRoutes, type CollabOptions } from "./collab/index.ts";
 
 export interface AppDeps {
   config: Config;
   db: Db;
   log: Logger;
+}
+
+/** Tuning that is not configuration: tests shorten timers and lower limits. */
+export interface AppOptions {
+  collab?: Pick<CollabOptions, "limits" | "idleUnloadMs" | "compactEvery">;
 }
 
 export interface Application {
@@ -38,7 +44,7 @@ export interface Application {
 
 const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../client/dist");
 
-export async function createApplication({ config, db, log }: AppDeps): Promise<Application> {
+export async function createApplication({ config, db, log }: AppDeps, options: AppOptions = {}): Promise<Application> {
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
   const sessions = sessionStore(db, config.sessionSecret);
   const users = userStore(db);
@@ -51,6 +57,11 @@ export async function createApplication({ config, db, log }: AppDeps): Promise<A
   app.set("query parser", "simple");
   const httpServer = createServer(app);
   const realtime = createRealtime(httpServer, { sessions, users, tickets, log, redis, allowedOrigins });
+  const onTicketChange = (orgId: string, change: TicketChange) => realtime.ticketChanged(orgId, change);
+  const relay = redis ? await redisRelay(redis, log) : localRelay;
+  const collab = createCollab({ db, tickets, relay, log, onTicketChange, ...options.collab });
+  const collabTokenIssuer = collabTokens(config.sessionSecret);
+  const collabEndpoint = attachCollabEndpoint(httpServer, { collab, sessions, users, tickets, tokens: collabTokenIssuer, allowedOrigins, log });
 
   app.use(requestContext(log));
   app.use((_req, res, next) => {
@@ -75,7 +86,8 @@ export async function createApplication({ config, db, log }: AppDeps): Promise<A
     rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
     onLogout: (token) => realtime.disconnectSession(token),
   });
-  registerTicketRoutes(api, { tickets, onChange: (orgId, change) => realtime.ticketChanged(orgId, change) });
+  registerTicketRoutes(api, { tickets, onChange: onTicketChange, applyPatch: collab.patchTicket, isStaff: users.isStaffOf });
+  registerCollabRoutes(api, { tickets, tokens: collabTokenIssuer });
   registerEventRoutes(api, { db });
   api.use("/api", notFoundHandler);
   app.use(api);
@@ -98,6 +110,9 @@ export async function createApplication({ config, db, log }: AppDeps): Promise<A
     httpServer,
     async close() {
       clearInterval(purge);
+      await collabEndpoint.close();
+      await collab.close();
+      await relay.close();
       await realtime.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       if (redis) await redis.quit().catch(() => {});

@@ -7,3 +7,4 @@ export * from "./protocol/tickets.ts";
 export * from "./protocol/events.ts";
 export * from "./protocol/socket.ts";
 export * from "./events/index.ts";
+export * from "./collab/ticketDoc.ts";

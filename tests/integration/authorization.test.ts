@@ -36,6 +36,8 @@ const table: [endpoint: string, target: Target | null, statuses: number[]][] = [
   ["PATCH /api/tickets/:id", "own-org ticket",   [401, 200, 200, 200, 200, 200]],
   ["PATCH /api/tickets/:id", "other-org ticket", [401, 404, 404, 404, 404, 404]],
   ["GET /api/events",        null,               [401, 403, 200, 200, 403, 200]],
+  ["POST /api/tickets/:id/collab-token", "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["POST /api/tickets/:id/collab-token", "other-org ticket", [401, 404, 404, 404, 404, 404]],
   ["GET /healthz",           null,               [200, 200, 200, 200, 200, 200]],
   ["GET /readyz",            null,               [200, 200, 200, 200, 200, 200]],
 ];
@@ -120,6 +122,11 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
       assert.equal(await ticketState(ctx.server.db, ticketId), before.ticket, "the ticket row is unchanged");
       assert.equal(await rowCounts(ctx.server.db), before.counts, "no event was written");
     }
+    return res;
+  },
+  "POST /api/tickets/:id/collab-token": async ({ client, ticketId }) => {
+    const res = await client.post(`/api/tickets/${ticketId}/collab-token`);
+    if (res.status === 200) assert.ok(res.body.token && Date.parse(res.body.expiresAt) > Date.now());
     return res;
   },
   "GET /api/events": async ({ client, ctx, orgId }) => {

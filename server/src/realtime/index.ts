@@ -40,6 +40,8 @@ const ticketRoom = (ticketId: string) => `ticket:${ticketId}`;
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
+    // Other upgrades (the /collab endpoint) are not socket.io's to refuse.
+    destroyUpgrade: false,
     maxHttpBufferSize: 1e6,
     cors: { origin: deps.allowedOrigins, credentials: true },
     // Lets a briefly disconnected client resume with the events it missed (chat relies on it).

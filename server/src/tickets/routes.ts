@@ -1,13 +1,27 @@
-import { CreateTicketBodySchema, PatchTicketBodySchema, TicketIdParamsSchema, TicketListQuerySchema } from "@caseroom/shared";
+import {
+  CreateTicketBodySchema,
+  PatchTicketBodySchema,
+  TicketIdParamsSchema,
+  TicketListQuerySchema,
+  type PatchTicketBody,
+} from "@caseroom/shared";
 import type { Router } from "express";
 import { requireStaff } from "../auth/index.ts";
 import { notFound, parseInput } from "../http/index.ts";
-import type { TicketChange, TicketStore } from "./store.ts";
+import { unknownAssignee, type TicketChange, type TicketStore } from "./store.ts";
 
 /** Told after a ticket change has committed, to fan it out (socket.io, later webhooks). */
 export type TicketChangeListener = (orgId: string, change: TicketChange) => void;
 
-export function registerTicketRoutes(router: Router, deps: { tickets: TicketStore; onChange: TicketChangeListener }): void {
+export interface TicketRouteDeps {
+  tickets: TicketStore;
+  onChange: TicketChangeListener;
+  /** Applies a patch to the ticket's shared document; the row follows by projection. */
+  applyPatch(orgId: string, actorId: string, ticketId: string, patch: PatchTicketBody): Promise<void>;
+  isStaff(orgId: string, userId: string): Promise<boolean>;
+}
+
+export function registerTicketRoutes(router: Router, deps: TicketRouteDeps): void {
   router.get("/api/tickets", async (req, res) => {
     const principal = requireStaff(req, "ticket:read");
     const filter = parseInput(TicketListQuerySchema, req.query, "query");
@@ -34,9 +48,10 @@ export function registerTicketRoutes(router: Router, deps: { tickets: TicketStor
     const principal = requireStaff(req, "ticket:update");
     const { id } = parseInput(TicketIdParamsSchema, req.params, "ticket id");
     const patch = parseInput(PatchTicketBodySchema, req.body, "ticket");
-    const change = await deps.tickets.update(principal.orgId, principal.userId, id, patch);
-    if (!change) throw notFound("Ticket");
-    if (change.events.length > 0) deps.onChange(principal.orgId, change);
-    res.json({ ticket: change.ticket });
+    if (!(await deps.tickets.get(principal.orgId, id))) throw notFound("Ticket");
+    // Checked here, before the document is touched: a bad patch changes nothing anywhere.
+    if (patch.assigneeId && !(await deps.isStaff(principal.orgId, patch.assigneeId))) throw unknownAssignee();
+    await deps.applyPatch(principal.orgId, principal.userId, id, patch);
+    res.json({ ticket: await deps.tickets.get(principal.orgId, id) });
   });
 }

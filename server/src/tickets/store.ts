@@ -33,6 +33,11 @@ const toTicket = (row: TicketRow): Ticket => ({
   updatedAt: new Date(row.updated_at).toISOString(),
 });
 
+export const unknownAssignee = () =>
+  new AppError("validation_failed", "Invalid ticket: assigneeId: no such user in this organisation", {
+    fields: [{ path: "assigneeId", message: "no such user in this organisation" }],
+  });
+
 export interface TicketChange {
   ticket: Ticket;
   events: DomainEvent[];
@@ -89,18 +94,14 @@ export function ticketStore(db: Db) {
     },
 
     /** Applies a patch; one event per field that really changed. Unchanged fields write nothing. */
-    async update(orgId: string, actorId: string, id: string, patch: PatchTicketBody): Promise<TicketChange | undefined> {
+    async update(orgId: string, actorId: string | null, id: string, patch: PatchTicketBody): Promise<TicketChange | undefined> {
       return db.transaction(async (tx) => {
         const [current] = await tx.query<TicketRow>(`select ${columns} from tickets where id = $1 and org_id = $2 for update`, [id, orgId]);
         if (!current) return undefined;
         const before = toTicket(current);
         if (patch.assigneeId) {
           const [assignee] = await tx.query("select 1 from users where id = $1 and org_id = $2 and disabled_at is null", [patch.assigneeId, orgId]);
-          if (!assignee) {
-            throw new AppError("validation_failed", "Invalid ticket: assigneeId: no such user in this organisation", {
-              fields: [{ path: "assigneeId", message: "no such user in this organisation" }],
-            });
-          }
+          if (!assignee) throw unknownAssignee();
         }
         const at = new Date().toISOString();
         const base = { at, actorId, ticketId: id };
