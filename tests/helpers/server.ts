@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createApplication } from "../../server/src/app.ts";
+import { createApplication, type AppOptions } from "../../server/src/app.ts";
 import { loadConfig } from "../../server/src/config/index.ts";
 import type { Db } from "../../server/src/db/index.ts";
 import { createLogger } from "../../server/src/log.ts";
@@ -23,6 +23,8 @@ export interface StartOptions {
   redisUrl?: string;
   /** Extra environment for loadConfig. */
   env?: Record<string, string>;
+  /** Tuning passed to createApplication (lower limits, shorter timers). */
+  app?: AppOptions;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -40,7 +42,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     ...options.env,
   });
   const log = createLogger(config.logLevel);
-  const app = await createApplication({ config, db, log });
+  const app = await createApplication({ config, db, log }, options.app);
   await new Promise<void>((resolve) => app.httpServer.listen(0, "127.0.0.1", resolve));
   const port = (app.httpServer.address() as AddressInfo).port;
   return {

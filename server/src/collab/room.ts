@@ -169,9 +169,10 @@ export class TicketDocRoom {
         return this.receiveUpdate(connection, message.update);
       case "awareness": {
         // Presence may only speak for its own connection's user: no one can appear as someone else.
+        // A state without a user (the stock provider starts with `{}`) claims no one and is fine.
         for (const entry of message.states) {
           const user = (entry.state as { user?: { id?: unknown } } | null)?.user;
-          if (entry.state !== null && user?.id !== connection.userId) return this.refuse(connection, collabCloseCodes.forbidden, "presence for another user");
+          if (user !== undefined && user?.id !== connection.userId) return this.refuse(connection, collabCloseCodes.forbidden, "presence for another user");
           if (entry.state !== null) state.clientIds.add(entry.clientId);
         }
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);
