@@ -7,4 +7,7 @@ export * from "./protocol/tickets.ts";
 export * from "./protocol/events.ts";
 export * from "./protocol/socket.ts";
 export * from "./events/index.ts";
+export * from "./metrics/definitions.ts";
+export * from "./protocol/metrics.ts";
+export * from "./protocol/integrations.ts";
 export * from "./collab/ticketDoc.ts";

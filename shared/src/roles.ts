@@ -20,6 +20,12 @@ export const permissions = {
   "events:read": ["admin", "supervisor"],
   "presence:read": ["admin", "supervisor", "technician"],
   "users:read": ["admin", "supervisor", "technician"],
+  // Technicians read their own figures only; the metrics routes narrow the scope (docs/metrics.md [M20]).
+  "metrics:read:own": ["admin", "supervisor", "technician"],
+  "metrics:read:any": ["admin", "supervisor"],
+  "metrics:configure": ["admin"],
+  "apikeys:manage": ["admin"],
+  "agent:status": ["admin", "supervisor", "technician"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

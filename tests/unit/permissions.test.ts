@@ -12,6 +12,11 @@ const expected: Record<Permission, Record<StaffRole, boolean>> = {
   "events:read": { admin: true, supervisor: true, technician: false },
   "presence:read": { admin: true, supervisor: true, technician: true },
   "users:read": { admin: true, supervisor: true, technician: true },
+  "metrics:read:own": { admin: true, supervisor: true, technician: true },
+  "metrics:read:any": { admin: true, supervisor: true, technician: false },
+  "metrics:configure": { admin: true, supervisor: false, technician: false },
+  "apikeys:manage": { admin: true, supervisor: false, technician: false },
+  "agent:status": { admin: true, supervisor: true, technician: true },
 };
 
 const staff = (role: StaffRole): Principal => ({ kind: "user", userId: randomUUID(), orgId: randomUUID(), role });

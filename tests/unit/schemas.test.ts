@@ -108,6 +108,11 @@ const samples: Record<EventType, unknown> = {
   "ticket.status_changed": { from: "new", to: "open" },
   "ticket.priority_changed": { from: "normal", to: "urgent" },
   "ticket.assigned": { from: null, to: randomUUID() },
+  "message.sent": { messageId: randomUUID(), visibility: "public", authorKind: "staff" },
+  "call.started": {},
+  "call.ended": {},
+  "agent.status_changed": { from: "available", to: "busy" },
+  "csat.submitted": { score: 5, comment: "quick and kind" },
 };
 const event = (type: string, data: unknown, extra: Record<string, unknown> = {}) => ({
   id: randomUUID(),
@@ -115,6 +120,7 @@ const event = (type: string, data: unknown, extra: Record<string, unknown> = {})
   at: new Date().toISOString(),
   actorId: randomUUID(),
   ticketId: randomUUID(),
+  callId: randomUUID(),
   data,
   ...extra,
 });
