@@ -21,6 +21,11 @@ import { registerEventRoutes } from "./events/index.ts";
 import { errorHandler, notFoundHandler, requestContext } from "./http/index.ts";
 import type { Logger } from "./log.ts";
 import { createRealtime } from "./realtime/index.ts";
+import { registerAgents } from "./agents/index.ts";
+import { apiKeyStore, registerApiKeyRoutes } from "./apikeys/index.ts";
+import { ingestBodyParser, registerIngestRoutes } from "./integrations/index.ts";
+import { registerMetrics } from "./metrics/index.ts";
+import type { PresenceOptions } from "./agents/presence.ts";
 import { registerHealthRoutes } from "./health.ts";
 import { registerTicketRoutes, ticketStore, type TicketChange } from "./tickets/index.ts";
 import { attachCollabEndpoint, collabTokens, createCollab, localRelay, redisRelay, registerCollabRoutes, type CollabOptions } from "./collab/index.ts";
@@ -34,6 +39,8 @@ export interface AppDeps {
 /** Tuning that is not configuration: tests shorten timers and lower limits. */
 export interface AppOptions {
   collab?: Pick<CollabOptions, "limits" | "idleUnloadMs" | "compactEvery">;
+  /** How soon a technician without a connection goes offline, and how often that is checked. */
+  presence?: PresenceOptions;
 }
 
 export interface Application {
@@ -71,6 +78,7 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
     next();
   });
   registerHealthRoutes(app, { db, redis });
+  ingestBodyParser(app);
   // Body parsing, the cross-site check, the session lookup and no-store apply to the API only:
   // static assets must stay cacheable and cost no database lookup.
   app.use("/api", express.json({ limit: "256kb", strict: true }), sameOriginWrites(allowedOrigins), authenticate(sessions), (_req, res, next) => {
@@ -84,11 +92,25 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
     sessions,
     users,
     rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
-    onLogout: (token) => realtime.disconnectSession(token),
+    onLogout: (token, principal) => {
+      realtime.disconnectSession(token);
+      if (principal?.kind === "user") void agents.loggedOut(principal.orgId, principal.userId).catch((err) => log.warn({ err }, "agent offline on logout failed"));
+    },
   });
   registerTicketRoutes(api, { tickets, onChange: onTicketChange, applyPatch: collab.patchTicket, isStaff: users.isStaffOf });
   registerCollabRoutes(api, { tickets, tokens: collabTokenIssuer });
   registerEventRoutes(api, { db });
+  const agents = registerAgents(api, realtime.io, { db, log, presence: options.presence });
+  const metrics = await registerMetrics(api, realtime.io, { db, log });
+  const apiKeys = apiKeyStore(db);
+  registerApiKeyRoutes(api, { keys: apiKeys });
+  registerIngestRoutes(api, {
+    db,
+    keys: apiKeys,
+    rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
+    getTicket: (orgId, id) => tickets.get(orgId, id),
+    onTicketCreated: (orgId, ticket) => onTicketChange(orgId, { ticket, events: [] }),
+  });
   api.use("/api", notFoundHandler);
   app.use(api);
 
@@ -113,6 +135,8 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
       await collabEndpoint.close();
       await collab.close();
       await relay.close();
+      agents.close();
+      await metrics.close();
       await realtime.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       if (redis) await redis.quit().catch(() => {});

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { defaultMetricSettings } from "@caseroom/shared";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { orgIdBySlug, firstTicketOf, rowCounts, ticketState } from "../helpers/dbState.ts";
@@ -38,6 +39,19 @@ const table: [endpoint: string, target: Target | null, statuses: number[]][] = [
   ["GET /api/events",        null,               [401, 403, 200, 200, 403, 200]],
   ["POST /api/tickets/:id/collab-token", "own-org ticket",   [401, 200, 200, 200, 200, 200]],
   ["POST /api/tickets/:id/collab-token", "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  // Metrics (docs/metrics.md [M20]): rows ask for scope=org; each call also proves the caller's own agent scope works.
+  ["GET /api/metrics/summary",       null,       [401, 403, 200, 200, 403, 200]],
+  ["GET /api/metrics/explain",       null,       [401, 403, 200, 200, 403, 200]],
+  ["GET /api/metrics/cabinet",       null,       [401, 200, 200, 200, 200, 200]],
+  ["GET /api/metrics/settings",      null,       [401, 200, 200, 200, 200, 200]],
+  ["PUT /api/metrics/settings",      null,       [401, 403, 403, 200, 403, 200]],
+  ["GET /api/me/status",             null,       [401, 200, 200, 200, 200, 200]],
+  ["PUT /api/me/status",             null,       [401, 200, 200, 200, 200, 200]],
+  ["POST /api/admin/api-keys",       null,       [401, 403, 403, 201, 403, 201]],
+  ["GET /api/admin/api-keys",        null,       [401, 403, 403, 200, 403, 200]],
+  ["DELETE /api/admin/api-keys/:id", null,       [401, 403, 403, 204, 403, 204]],
+  // Ingest takes API keys, not sessions: see tests/integration/metrics-api.test.ts for the key table.
+  ["POST /api/events",               null,       [401, 403, 403, 403, 403, 403]],
   ["GET /healthz",           null,               [200, 200, 200, 200, 200, 200]],
   ["GET /readyz",            null,               [200, 200, 200, 200, 200, 200]],
 ];
@@ -134,9 +148,50 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
     if (res.status === 200) await assertAllInOrg(ctx, "events", idsIn(res, "events"), orgId);
     return res;
   },
+  "GET /api/metrics/summary": async ({ client, row }) => {
+    if (principals[row.who]) assert.is((await client.get(`/api/metrics/summary?scope=agent:${await myId(client)}`)).status, 200, "own agent scope");
+    return client.get("/api/metrics/summary?scope=org&window=today");
+  },
+  "GET /api/metrics/explain": async ({ client, row }) => {
+    if (principals[row.who]) assert.is((await client.get(`/api/metrics/explain?kpi=frt&scope=agent:${await myId(client)}`)).status, 200, "own agent scope");
+    return client.get("/api/metrics/explain?kpi=frt&scope=org");
+  },
+  "GET /api/metrics/cabinet": ({ client }) => client.get("/api/metrics/cabinet"),
+  "GET /api/metrics/settings": ({ client }) => client.get("/api/metrics/settings"),
+  "PUT /api/metrics/settings": ({ client }) => client.request("PUT", "/api/metrics/settings", defaultMetricSettings),
+  "GET /api/me/status": ({ client }) => client.get("/api/me/status"),
+  "PUT /api/me/status": ({ client }) => client.request("PUT", "/api/me/status", { status: "available" }),
+  "POST /api/admin/api-keys": async ({ client, ctx, orgId }) => {
+    const res = await client.post("/api/admin/api-keys", { name: "Probe", scopes: ["events:write"] });
+    if (res.status === 201) assert.equal([...(await ctx.server.db.query("select org_id from api_keys where id = $1", [res.body.id]))], [{ org_id: orgId }]);
+    return res;
+  },
+  "GET /api/admin/api-keys": async ({ client, ctx, orgId }) => {
+    const res = await client.get("/api/admin/api-keys");
+    if (res.status === 200) {
+      const ids = idsIn(res, "apiKeys");
+      assert.equal([...(await ctx.server.db.query("select id from api_keys where id = any($1::uuid[]) and org_id <> $2", [ids, orgId]))], [], "no other organisation's keys");
+    }
+    return res;
+  },
+  "DELETE /api/admin/api-keys/:id": async ({ client, ctx, row }) => {
+    const org = orgOf(row.who);
+    const keyOf = async (o: "demo" | "demo-ru") => (await ctx.clients[o === "demo" ? "demo admin" : "demo-ru admin"].post("/api/admin/api-keys", { name: "Doomed", scopes: ["events:write"] })).body.id;
+    const res = await client.delete(`/api/admin/api-keys/${await keyOf(org)}`);
+    if (res.status === 204) assert.is((await client.delete(`/api/admin/api-keys/${await keyOf(otherOrg(org))}`)).status, 404, "another organisation's key is not found");
+    return res;
+  },
+  "POST /api/events": async ({ client, ctx }) => {
+    const before = await rowCounts(ctx.server.db);
+    const res = await client.post("/api/events", { events: [{ id: randomUUID(), type: "call.ended", at: new Date().toISOString(), callId: randomUUID(), data: {} }] });
+    assert.equal(await rowCounts(ctx.server.db), before, "nothing stored");
+    return res;
+  },
   "GET /healthz": ({ client }) => client.get("/healthz"),
   "GET /readyz": ({ client }) => client.get("/readyz"),
 };
+
+const myId = async (client: ApiClient): Promise<string> => (await client.get("/api/me")).body.user.id;
 
 const codeOf: Record<number, string> = { 401: "unauthenticated", 403: "forbidden", 404: "not_found" };
 

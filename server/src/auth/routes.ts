@@ -1,4 +1,4 @@
-import { LoginBodySchema, UpdateMeBodySchema } from "@caseroom/shared";
+import { LoginBodySchema, UpdateMeBodySchema, type Principal } from "@caseroom/shared";
 import type { Router } from "express";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
@@ -16,7 +16,7 @@ export interface AuthRouteDeps {
   users: UserStore;
   rateLimiter: RateLimiter;
   /** Told when a session ends, so its live sockets can be closed too. */
-  onLogout(sessionToken: string): void;
+  onLogout(sessionToken: string, principal: Principal | undefined): void;
 }
 
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
@@ -58,7 +58,7 @@ export function registerAuthRoutes(router: Router, deps: AuthRouteDeps): void {
 
   router.post("/api/auth/logout", async (req, res) => {
     await deps.sessions.destroy(req.sessionToken);
-    if (req.sessionToken) deps.onLogout(req.sessionToken);
+    if (req.sessionToken) deps.onLogout(req.sessionToken, req.principal);
     res.clearCookie(SESSION_COOKIE, cookieOptions);
     res.status(204).end();
   });
