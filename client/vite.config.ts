@@ -15,6 +15,7 @@ export default defineConfig({
     proxy: {
       "/api": { target: server },
       "/socket.io": { target: server, ws: true },
+      "/collab": { target: server, ws: true },
     },
   },
   build: {

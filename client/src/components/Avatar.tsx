@@ -2,6 +2,7 @@
 import { For } from "solid-js";
 import type { OnlineUser } from "@caseroom/shared";
 import { t } from "../i18n/index.ts";
+import { userColor } from "./userColor.ts";
 
 /** Up to two initials: "Taylor Tech" → "TT", "Анна Смирнова" → "АС". */
 export function initials(name: string): string {
@@ -10,25 +11,12 @@ export function initials(name: string): string {
   return letters.map((w) => Array.from(w ?? "")[0] ?? "").join("").toLocaleUpperCase();
 }
 
-// Dark tones, each at least 4.5:1 against white text.
-const tones = ["#1d4ed8", "#7c2d12", "#166534", "#6b21a8", "#9f1239", "#115e59", "#854d0e", "#374151"];
-function toneFor(id: string): string {
-  let hash = 0;
-  for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
-  return tones[hash % tones.length] ?? "#374151";
-}
-
-export function Avatar(props: { user: OnlineUser; isMe?: boolean }) {
-  const name = () => (props.isMe ? t("presence.you", { name: props.user.name }) : props.user.name);
-  const role = () => t(`role.${props.user.role}`);
+/** A person's initials on their colour; `label` is the tooltip and the screen-reader text. */
+export function Avatar(props: { user: Pick<OnlineUser, "id" | "name">; label: string; small?: boolean }) {
   return (
-    <span
-      class="avatar"
-      style={{ "background-color": toneFor(props.user.id) }}
-      title={t("presence.user", { name: name(), role: role() })}
-    >
+    <span class={props.small ? "avatar avatar-small" : "avatar"} style={{ "background-color": userColor(props.user.id) }} title={props.label}>
       <span aria-hidden="true">{initials(props.user.name)}</span>
-      <span class="sr-only">{t("presence.user", { name: name(), role: role() })}</span>
+      <span class="sr-only">{props.label}</span>
     </span>
   );
 }
@@ -38,11 +26,14 @@ export function AvatarList(props: { users: OnlineUser[]; myId?: string; labelled
   return (
     <ul class="avatar-list" aria-labelledby={props.labelledBy} data-testid={props.testId} data-count={props.users.length}>
       <For each={props.users}>
-        {(user) => (
-          <li data-user-id={user.id}>
-            <Avatar user={user} isMe={user.id === props.myId} />
-          </li>
-        )}
+        {(user) => {
+          const name = () => (user.id === props.myId ? t("presence.you", { name: user.name }) : user.name);
+          return (
+            <li data-user-id={user.id}>
+              <Avatar user={user} label={t("presence.user", { name: name(), role: t(`role.${user.role}`) })} />
+            </li>
+          );
+        }}
       </For>
     </ul>
   );

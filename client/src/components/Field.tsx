@@ -76,6 +76,7 @@ type SelectFieldProps<T extends string> = FieldFrame & {
   testId: string;
   options: readonly T[];
   labelOf: (option: T) => string;
+  disabled?: boolean;
 };
 
 /** A select over a fixed list of values, such as ticket statuses. */
@@ -93,7 +94,7 @@ export function SelectField<T extends string>(
   // updates that arrive live, still show the current choice.
   return (
     <Field id={props.id} label={props.label} note={props.note} grow={props.grow}>
-      <select id={props.id} data-testid={props.testId} value={props.value ?? ""} onChange={(e) => choose(e.currentTarget.value)}>
+      <select id={props.id} data-testid={props.testId} value={props.value ?? ""} disabled={props.disabled} onChange={(e) => choose(e.currentTarget.value)}>
         <Show when={props.allLabel !== undefined}>
           <option value="" selected={!props.value}>{props.allLabel}</option>
         </Show>

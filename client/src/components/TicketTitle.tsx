@@ -6,7 +6,7 @@ import { t } from "../i18n/index.ts";
 
 const TITLE_MAX = 200;
 
-export function TicketTitle(props: { ticket: Ticket; onSave: (title: string) => Promise<boolean> }) {
+export function TicketTitle(props: { ticket: Ticket; onSave: (title: string) => Promise<boolean>; disabled?: boolean }) {
   const [editing, setEditing] = createSignal(false);
   const [draft, setDraft] = createSignal("");
   const [missing, setMissing] = createSignal(false);
@@ -44,7 +44,7 @@ export function TicketTitle(props: { ticket: Ticket; onSave: (title: string) => 
       fallback={
         <div class="title-view">
           <h1 data-testid="ticket-title">{props.ticket.title}</h1>
-          <button ref={editButton} type="button" class="button-secondary button-small" data-testid="ticket-title-edit" onClick={start}>
+          <button ref={editButton} type="button" class="button-secondary button-small" data-testid="ticket-title-edit" disabled={props.disabled} onClick={start}>
             {t("ticket.editTitle")}
           </button>
         </div>

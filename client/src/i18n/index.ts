@@ -93,6 +93,12 @@ const [clock, setClock] = createSignal(Date.now());
 if (typeof window !== "undefined") window.setInterval(() => setClock(Date.now()), 15_000);
 export { clock };
 
+/** "Jordan, Sam and Alex" / "Jordan, Sam и Alex". */
+export function formatList(items: readonly string[]): string {
+  const loc = locale();
+  return memo(`conj:${loc}`, () => new Intl.ListFormat(loc, { type: "conjunction" })).format(items);
+}
+
 export function formatNumber(value: number, options: Intl.NumberFormatOptions = {}): string {
   const loc = locale();
   return memo(`num:${loc}:${JSON.stringify(options)}`, () => new Intl.NumberFormat(loc, options)).format(value);
