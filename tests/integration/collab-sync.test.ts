@@ -113,6 +113,27 @@ test("a value the row cannot take is put back in everyone's document, and the ro
   assert.is.not(row.assigneeId, "00000000-0000-4000-8000-000000000000");
 });
 
+test("presence: two users see each other, echoes are not refused, and a reconnect shows up again", async (ctx) => {
+  const users = await Promise.all([ctx.tech1, ctx.tech2].map(async (c) => (await c.get("/api/me")).body.user));
+  const [a, b] = [await open(ctx, ctx.tech1), await open(ctx, ctx.tech2)];
+  a.provider.awareness.setLocalState({ user: { id: users[0].id, name: users[0].name, color: "#123456" }, focus: "notes" });
+  b.provider.awareness.setLocalState({ user: { id: users[1].id, name: users[1].name, color: "#654321" }, focus: "status" });
+  const sees = (client: NodeClient, name: string) => [...client.provider.awareness.getStates().values()].some((s: any) => s.user?.name === name);
+  await waitFor(() => sees(a, users[1].name) && sees(b, users[0].name), { what: "both presences" });
+  // Each provider echoes the other's state back; many moves later, nobody has been disconnected.
+  for (let i = 0; i < 20; i++) {
+    a.provider.awareness.setLocalStateField("focus", `item-${i}`);
+    b.provider.awareness.setLocalStateField("focus", `field-${i}`);
+  }
+  await waitFor(() => [...b.provider.awareness.getStates().values()].some((s: any) => s.focus === "item-19"), { what: "latest focus" });
+  assert.equal([...a.closes, ...b.closes], [], "no connection was closed");
+  // A dropped connection (not a deliberate disconnect): the provider reconnects by itself.
+  b.provider.ws!.close();
+  await waitFor(() => !sees(a, users[1].name), { what: "presence gone after the drop" });
+  await waitFor(() => sees(a, users[1].name), { what: "presence back after reconnect" });
+  assert.equal(a.closes, []);
+});
+
 test("the cookie works as well as the token", async (ctx) => {
   const client = connectProvider({ baseUrl: ctx.server.url, ticketId: ctx.ticketId, cookie: ctx.tech1.cookie });
   ctx.clients.push(client);

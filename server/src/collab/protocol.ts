@@ -58,7 +58,7 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
     }
     case MessageType.awareness: {
       const update = decoding.readVarUint8Array(decoder);
-      return { kind: "awareness", update, states: readAwarenessUpdate(update) };
+      return { kind: "awareness", update, states: readAwarenessEntries(update) };
     }
     case MessageType.queryAwareness:
       return { kind: "queryAwareness" };
@@ -69,7 +69,7 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
   }
 }
 
-function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+export function readAwarenessEntries(update: Uint8Array): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   const entries: AwarenessEntry[] = [];
@@ -80,6 +80,18 @@ function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   }
   if (decoding.hasContent(decoder)) throw new ProtocolError("trailing bytes in awareness update");
   return entries;
+}
+
+/** Re-encodes chosen awareness entries (the server forwards only those a connection may speak for). */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  return encode((e) => {
+    encoding.writeVarUint(e, entries.length);
+    for (const entry of entries) {
+      encoding.writeVarUint(e, entry.clientId);
+      encoding.writeVarUint(e, entry.clock);
+      encoding.writeVarString(e, JSON.stringify(entry.state));
+    }
+  });
 }
 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {

@@ -6,7 +6,17 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { Logger } from "../log.ts";
 import type { GroupCommitWriter } from "./groupCommit.ts";
-import { decodeClientMessage, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdate, ProtocolError } from "./protocol.ts";
+import {
+  decodeClientMessage,
+  encodeAwareness,
+  encodeAwarenessEntries,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  ProtocolError,
+  readAwarenessEntries,
+  type AwarenessEntry,
+} from "./protocol.ts";
 import type { CollabRelay } from "./relay.ts";
 
 export interface CollabConnection {
@@ -70,6 +80,8 @@ export class TicketDocRoom {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly connections = new Map<CollabConnection, ConnectionState>();
+  /** Which connection (or another node) speaks for each awareness client id, and as which user. */
+  private readonly awarenessOwners = new Map<number, { connection: CollabConnection | "remote"; userId: string | null }>();
   private storedBytes = 0;
   private pendingFields: { values: ProjectedValues; actorId: string | null } | undefined;
   /** Projections run one at a time, each after the update that caused it is durable. */
@@ -128,7 +140,15 @@ export class TicketDocRoom {
   /** An update or awareness change from another node. */
   applyRemote(message: { kind: "update"; update: Uint8Array; actorId: string | null } | { kind: "awareness"; update: Uint8Array }): void {
     if (message.kind === "update") Y.applyUpdate(this.doc, message.update, { kind: "remote", actorId: message.actorId } satisfies Origin);
-    else awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, "remote");
+    else {
+      for (const entry of readAwarenessEntries(message.update)) {
+        const local = this.awarenessOwners.get(entry.clientId);
+        if (local && local.connection !== "remote" && this.connections.has(local.connection)) continue;
+        const user = (entry.state as { user?: { id?: unknown } } | null)?.user;
+        this.awarenessOwners.set(entry.clientId, { connection: "remote", userId: typeof user?.id === "string" ? user.id : (local?.userId ?? null) });
+      }
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, "remote");
+    }
   }
 
   addConnection(connection: CollabConnection): void {
@@ -168,14 +188,9 @@ export class TicketDocRoom {
       case "update":
         return this.receiveUpdate(connection, message.update);
       case "awareness": {
-        // Presence may only speak for its own connection's user: no one can appear as someone else.
-        // A state without a user (the stock provider starts with `{}`) claims no one and is fine.
-        for (const entry of message.states) {
-          const user = (entry.state as { user?: { id?: unknown } } | null)?.user;
-          if (user !== undefined && user?.id !== connection.userId) return this.refuse(connection, collabCloseCodes.forbidden, "presence for another user");
-          if (entry.state !== null) state.clientIds.add(entry.clientId);
-        }
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);
+        const own = this.ownAwarenessEntries(connection, state, message.states);
+        if (own === "impersonation") return this.refuse(connection, collabCloseCodes.forbidden, "presence for another user");
+        if (own.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(own), connection);
         return;
       }
       case "queryAwareness":
@@ -262,6 +277,37 @@ export class TicketDocRoom {
         .then(() => this.deps.project(pending.values, pending.actorId, this))
         .catch((err) => this.deps.log.error({ err }, "projecting ticket fields failed"));
     }
+  }
+
+  /**
+   * The entries of an awareness message that this connection may speak for. The stock provider
+   * echoes everyone's presence back, so entries for client ids that belong to another connection
+   * (or another node) are dropped as echoes. A new client id that claims another user's identity is
+   * impersonation. A state without a user (the stock provider starts with `{}`) claims no one.
+   */
+  private ownAwarenessEntries(connection: CollabConnection, state: ConnectionState, entries: readonly AwarenessEntry[]): AwarenessEntry[] | "impersonation" {
+    const own: AwarenessEntry[] = [];
+    for (const entry of entries) {
+      const user = (entry.state as { user?: { id?: unknown } } | null)?.user;
+      const claimsOther = user !== undefined && user?.id !== connection.userId;
+      const owner = this.awarenessOwners.get(entry.clientId);
+      if (owner && owner.connection !== connection) {
+        // Someone else's presence, echoed. The same user may take back a client id after a
+        // reconnect or a failover (providers keep their id); anyone else's copy is ignored.
+        const ownerGone = owner.connection === "remote" || !this.connections.has(owner.connection);
+        if (!(ownerGone && owner.userId === connection.userId && !claimsOther)) continue;
+      } else if (claimsOther) {
+        return "impersonation";
+      }
+      this.awarenessOwners.set(entry.clientId, { connection, userId: connection.userId });
+      state.clientIds.add(entry.clientId);
+      // The owner speaks with authority for its client id. After a reconnect its clock is behind
+      // the one we bumped when its previous connection went away: move it forward, or the state
+      // would be ignored until the provider's next renewal (15 s later).
+      const current = this.awareness.meta.get(entry.clientId)?.clock ?? -1;
+      own.push(entry.clock > current ? entry : { ...entry, clock: current + 1 });
+    }
+    return own;
   }
 
   private takeToken(state: ConnectionState): boolean {
