@@ -39,6 +39,9 @@ export function connectProvider(options: ConnectOptions): NodeClient {
     WebSocketPolyfill: NodeSocket as unknown as typeof globalThis.WebSocket,
     params: options.token ? { token: options.token } : {},
     maxBackoffTime: 300,
+    // Providers in one process would otherwise share updates over BroadcastChannel and converge
+    // without the server: every test here must prove the server path.
+    disableBc: true,
   });
   return {
     doc,

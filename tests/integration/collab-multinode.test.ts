@@ -14,7 +14,7 @@ test("clients on two nodes converge, and after one node dies its clients converg
   await requireRedis();
   const pg = await freshPostgres();
   const env = { DATABASE_URL: `${pg.url}?search_path=${pg.schema}`, REDIS_URL: TEST_REDIS_URL, SEED_DEMO: "false", SESSION_SECRET: "multinode-secret-multinode-secret-0123" };
-  const [a, b]: ServerProcess[] = await Promise.all([spawnServer(env), spawnServer(env)]);
+  const [a, b]: [ServerProcess, ServerProcess] = await Promise.all([spawnServer(env), spawnServer(env)]);
   const clients: NodeClient[] = [];
   try {
     const tech1 = await loginAs(a.url, "tech1@caseroom.local");
