@@ -1,17 +1,22 @@
 import { Route, Router } from "@solidjs/router";
 import { AppShell } from "./components/AppShell.tsx";
+import { CabinetPage } from "./pages/CabinetPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
 import { QueuePage } from "./pages/QueuePage.tsx";
 import { TicketPage } from "./pages/TicketPage.tsx";
+import { WallboardPage } from "./pages/WallboardPage.tsx";
 
 export function App() {
   return (
     <Router>
       <Route path="/login" component={LoginPage} />
+      {/* A TV page: no top bar, its own session gate. */}
+      <Route path="/wallboard" component={WallboardPage} />
       <Route path="/" component={AppShell}>
         <Route path="/" component={QueuePage} />
         <Route path="/tickets/:id" component={TicketPage} />
+        <Route path="/me" component={CabinetPage} />
         <Route path="*404" component={NotFoundPage} />
       </Route>
     </Router>

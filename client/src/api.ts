@@ -41,9 +41,9 @@ export function setUnauthenticatedHandler(handler: () => void): void {
   onUnauthenticated = handler;
 }
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-async function request<S extends z.ZodType | null>(method: Method, path: string, schema: S, body?: unknown): Promise<S extends z.ZodType ? z.infer<S> : void> {
+export async function request<S extends z.ZodType | null>(method: Method, path: string, schema: S, body?: unknown): Promise<S extends z.ZodType ? z.infer<S> : void> {
   let res: Response;
   try {
     res = await fetch(path, {

@@ -158,7 +158,7 @@ test("[M20] technicians read their own agent scope only; another organisation's 
   assert.is((await ctx.supervisor.get(`/api/metrics/summary?from=${new Date(Date.now() - 40 * 86400_000).toISOString()}&to=${new Date().toISOString()}`)).status, 400, "[M17] beyond the retained detail");
 });
 
-test("[M21] the cabinet: my figures today, the team median, 30 days, my events of today", async (ctx) => {
+test("[M20] the cabinet: my figures today, the team median, 30 days, my events of today", async (ctx) => {
   const res = await ctx.tech1.get("/api/metrics/cabinet");
   assert.is(res.status, 200, JSON.stringify(res.body).slice(0, 300));
   assert.is(res.body.agent.id, ctx.ids.tech1);

@@ -98,7 +98,7 @@ test("[M2] window edges: an event at `from` counts, one at `to` belongs to the n
   assert.equal(next.kpis.backlog.value, 5, "at 0:21 all five tickets are open");
 });
 
-test("[M1] a figure with no inputs is null with n = 0, never 0 %", () => {
+test("[M15] a figure with no inputs is null with n = 0, never 0 %", () => {
   const empty = engine.summary(ORG, scopes.org, { from: min(-60), to: min(-30), now: min(65) }, defaultMetricSettings);
   for (const kpi of ["frt", "aht", "fcr", "csat", "sla", "reopenRate", "occupancy", "score"] as const) {
     assert.equal([empty.kpis[kpi].value, empty.kpis[kpi].n], [null, 0], kpi);

@@ -5,6 +5,7 @@ import { locales, type Locale } from "@caseroom/shared";
 import { locale, t } from "../i18n/index.ts";
 import { changeLocale, logout, me } from "../session.ts";
 import { connection, onlineUsers } from "../socket.ts";
+import { AgentStatusSelect } from "./AgentStatusSelect.tsx";
 import { AvatarList } from "./Avatar.tsx";
 import { ErrorMessage } from "./ErrorMessage.tsx";
 
@@ -38,6 +39,18 @@ export function TopBar() {
                 {t("nav.queue")}
               </A>
             </li>
+            <li>
+              <A href="/me" activeClass="active" data-testid="nav-cabinet">
+                {t("nav.cabinet")}
+              </A>
+            </li>
+            <Show when={me()?.user.role === "admin" || me()?.user.role === "supervisor"}>
+              <li>
+                <A href="/wallboard" data-testid="nav-wallboard">
+                  {t("nav.wallboard")}
+                </A>
+              </li>
+            </Show>
           </ul>
         </nav>
 
@@ -56,6 +69,7 @@ export function TopBar() {
         </section>
 
         <div class="topbar-end">
+          <AgentStatusSelect onError={setError} />
           <label class="language">
             <span class="sr-only">{t("language.label")}</span>
             <select data-testid="language-switch" value={locale()} onChange={(e) => void onLanguage(e.currentTarget.value as Locale)}>

@@ -10,6 +10,7 @@ export interface OrgDirectory {
   settings: MetricSettings;
   users: Map<string, { id: string; name: string; role: StaffRole }>;
   teams: Map<string, string[]>;
+  teamNames: Map<string, string>;
   teamsOf: Map<string, string[]>;
 }
 
@@ -24,14 +25,16 @@ export function directoryStore(db: Queryable) {
       "select id, name, role from users where org_id = $1 and disabled_at is null order by name",
       [orgId],
     );
-    const members = await db.query<{ team_id: string; user_id: string }>(
-      "select t.id as team_id, m.user_id from teams t left join team_members m on m.team_id = t.id where t.org_id = $1",
+    const members = await db.query<{ team_id: string; name: string; user_id: string }>(
+      "select t.id as team_id, t.name, m.user_id from teams t left join team_members m on m.team_id = t.id where t.org_id = $1 order by t.name",
       [orgId],
     );
     const [stored] = await db.query<{ settings: unknown }>("select settings from metric_settings where org_id = $1", [orgId]);
     const teams = new Map<string, string[]>();
     const teamsOf = new Map<string, string[]>();
-    for (const { team_id, user_id } of members) {
+    const teamNames = new Map<string, string>();
+    for (const { team_id, name, user_id } of members) {
+      teamNames.set(team_id, name);
       if (!teams.has(team_id)) teams.set(team_id, []);
       if (!user_id) continue;
       teams.get(team_id)!.push(user_id);
@@ -45,6 +48,7 @@ export function directoryStore(db: Queryable) {
       settings: parsed.success ? parsed.data : defaultMetricSettings,
       users: new Map(users.map((u) => [u.id, u])),
       teams,
+      teamNames,
       teamsOf,
     };
   }

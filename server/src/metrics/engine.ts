@@ -177,7 +177,7 @@ export class MetricsEngine {
     const first = minuteOf(from);
     for (let m = first; m < first + minutes; m++) {
       created.push(org.index.created.get(m)?.length ?? 0);
-      resolved.push(org.index.statuses.get(m)?.filter((s) => s.to === "resolved" && s.from !== "resolved").length ?? 0);
+      resolved.push(org.index.statuses.get(m)?.filter(({ ref: s }) => s.to === "resolved" && s.from !== "resolved").length ?? 0);
       responses.push(org.index.responses.get(m)?.length ?? 0);
     }
     return { stepS: 60, from: new Date(first * 60_000).toISOString(), created, resolved, responses };

@@ -3,7 +3,7 @@
 // a figure and its explanation cannot disagree. Durations are summed in integer milliseconds so the
 // result does not depend on the order of summation (replay equality, [M16]).
 import { ACW_GRACE_MS, openTicketStatuses, type ExplainInput, type ExplainOutcome, type KpiName, type MetricSettings, type TicketPriority, type TicketStatus } from "@caseroom/shared";
-import { lastBefore, minuteOf, type OrgFacts, type StatusRef, type TicketFacts } from "./facts.ts";
+import { firstIndexFrom, lastBefore, minuteOf, type OrgFacts, type StatusRef, type TicketFacts } from "./facts.ts";
 
 export interface Span {
   from: number;
@@ -20,7 +20,12 @@ export interface Tally {
 export type TalliedKpi = Exclude<KpiName, "score">;
 export type Breakdown = Record<TalliedKpi, Map<string, Tally>>;
 
-/** Receives every counted input; builds explanation rows only when an explanation is being made. */
+type Row = Omit<ExplainInput, "attributedTo" | "counted">;
+
+/**
+ * Receives every counted input. `count` answers whether an explanation row is wanted for it, so a
+ * summary builds no rows and allocates nothing per input (a busy day has hundreds of thousands).
+ */
 export class Sink {
   readonly tallies = Object.fromEntries(
     (["frt", "aht", "acw", "fcr", "csat", "sla", "reopenRate", "backlog", "occupancy"] as const).map((k) => [k, new Map<string, Tally>()]),
@@ -28,23 +33,25 @@ export class Sink {
   readonly inputs: ExplainInput[] = [];
   constructor(private readonly explain?: { kpi: TalliedKpi; includes(agent: string): boolean }) {}
 
-  count(kpi: TalliedKpi, agent: string, num: number, den: number, input?: () => Omit<ExplainInput, "attributedTo" | "counted">): void {
-    const tally = this.tallies[kpi].get(agent);
+  /** Adds to the tally; true when the caller should describe the input with `row`. */
+  count(kpi: TalliedKpi, agent: string, num: number, den: number): boolean {
+    const tallies = this.tallies[kpi];
+    const tally = tallies.get(agent);
     if (tally) {
       tally.num += num;
       tally.den += den;
-    } else this.tallies[kpi].set(agent, { num, den });
-    this.row(kpi, agent, true, input);
+    } else tallies.set(agent, { num, den });
+    return this.explain !== undefined && this.wants(kpi, agent);
   }
 
-  /** An input that does not enter the figure, listed so the explanation says why. */
-  skip(kpi: TalliedKpi, agent: string, input: () => Omit<ExplainInput, "attributedTo" | "counted">): void {
-    this.row(kpi, agent, false, input);
+  /** Whether inputs of this figure attributed to this technician are being listed. */
+  wants(kpi: TalliedKpi, agent: string): boolean {
+    return this.explain !== undefined && this.explain.kpi === kpi && this.explain.includes(agent);
   }
 
-  private row(kpi: TalliedKpi, agent: string, counted: boolean, input?: () => Omit<ExplainInput, "attributedTo" | "counted">) {
-    if (!input || !this.explain || this.explain.kpi !== kpi || !this.explain.includes(agent)) return;
-    this.inputs.push({ ...input(), counted, attributedTo: agent || null });
+  /** Lists an input; `counted: false` ones do not enter the figure and say why. */
+  row(agent: string, counted: boolean, input: Row): void {
+    this.inputs.push({ ...input, counted, attributedTo: agent || null });
   }
 }
 
@@ -96,119 +103,136 @@ export function evaluate(org: OrgFacts, span: Span, settings: MetricSettings, si
 
 /** [M3] First response time, counted where the response falls, attributed to the responder. */
 function frt(org: OrgFacts, span: Span, sink: Sink) {
-  forEachIn(org.index.responses, span.from, span.to, (r) => {
-    const t = org.tickets.get(r.ticketId)!;
+  forEachIn(org.index.responses, span.from, span.to, ({ ref: r, ticket: t }) => {
     if (t.responses[0] !== r || !inSpan(r.at, span)) return;
-    const base = { subject: "ticket" as const, subjectId: t.id, at: iso(r.at) };
-    if (!t.created) return sink.skip("frt", key(r.actorId), () => ({ ...base, outcome: "no_created_event", value: null, eventIds: [r.id], detail: {} }));
+    const agent = key(r.actorId);
+    if (!t.created) {
+      if (sink.wants("frt", agent)) sink.row(agent, false, { subject: "ticket", subjectId: t.id, at: iso(r.at), outcome: "no_created_event", value: null, eventIds: [r.id], detail: {} });
+      return;
+    }
     const ms = Math.max(0, r.at - t.created.at);
-    sink.count("frt", key(r.actorId), ms, 1, () => ({
-      ...base,
-      outcome: "counted",
-      value: seconds(ms),
-      eventIds: [t.created!.id, r.id],
-      detail: { createdAt: iso(t.created!.at), respondedAt: iso(r.at) },
-    }));
+    if (sink.count("frt", agent, ms, 1)) {
+      sink.row(agent, true, {
+        subject: "ticket",
+        subjectId: t.id,
+        at: iso(r.at),
+        outcome: "counted",
+        value: seconds(ms),
+        eventIds: [t.created.id, r.id],
+        detail: { createdAt: iso(t.created.at), respondedAt: iso(r.at) },
+      });
+    }
   });
 }
 
 /** [M4] [M5] Talk plus after-call work per call, counted where the call ended. */
 function handleTime(org: OrgFacts, span: Span, sink: Sink) {
-  forEachIn(org.index.callEnds, span.from, span.to, (callId) => {
-    const c = org.calls.get(callId)!;
+  forEachIn(org.index.callEnds, span.from, span.to, (c) => {
     if (!c.ended || !inSpan(c.ended.at, span)) return;
-    const base = { subject: "call" as const, subjectId: c.id, at: iso(c.ended.at) };
+    const base = { subject: "call" as const, subjectId: c.id };
     if (!c.started) {
-      for (const kpi of ["aht", "acw"] as const) sink.skip(kpi, "", () => ({ ...base, outcome: "no_created_event", value: null, eventIds: [c.ended!.id], detail: {} }));
+      for (const kpi of ["aht", "acw"] as const) {
+        if (sink.wants(kpi, "")) sink.row("", false, { ...base, at: iso(c.ended.at), outcome: "no_created_event", value: null, eventIds: [c.ended.id], detail: {} });
+      }
       return;
     }
     const agent = key(c.started.actorId);
     const talk = Math.max(0, c.ended.at - c.started.at);
     const states = (c.started.actorId && org.agents.get(c.started.actorId)?.states) || [];
     // The first wrap_up entered within the grace period after the call ended, and what ended it.
-    let i = states.findIndex((s) => s.to === "wrap_up" && s.at >= c.ended!.at && s.at <= c.ended!.at + ACW_GRACE_MS);
-    const wrap = i >= 0 ? states[i] : undefined;
+    let i = firstIndexFrom(states, c.ended.at);
+    while (i < states.length && states[i]!.at <= c.ended.at + ACW_GRACE_MS && states[i]!.to !== "wrap_up") i++;
+    const wrap = i < states.length && states[i]!.at <= c.ended.at + ACW_GRACE_MS ? states[i] : undefined;
     const end = wrap ? states[++i] : undefined;
-    const ids = [c.started.id, c.ended.id, ...(wrap ? [wrap.id] : []), ...(end ? [end.id] : [])];
+    const ids = () => [c.started!.id, c.ended!.id, ...(wrap ? [wrap.id] : []), ...(end ? [end.id] : [])];
     if (wrap && !end) {
       for (const kpi of ["aht", "acw"] as const) {
-        sink.skip(kpi, agent, () => ({ ...base, outcome: "wrap_up_open", value: null, eventIds: ids, detail: { talkS: seconds(talk), wrapUpFrom: iso(wrap.at) } }));
+        if (sink.wants(kpi, agent)) sink.row(agent, false, { ...base, at: iso(c.ended.at), outcome: "wrap_up_open", value: null, eventIds: ids(), detail: { talkS: seconds(talk), wrapUpFrom: iso(wrap.at) } });
       }
       return;
     }
     const acw = wrap && end ? end.at - wrap.at : 0;
-    const detail = { talkS: seconds(talk), acwS: seconds(acw), startedAt: iso(c.started.at), ticketId: c.started.ticketId };
-    sink.count("aht", agent, talk + acw, 1, () => ({ ...base, outcome: "counted", value: seconds(talk + acw), eventIds: ids, detail }));
-    sink.count("acw", agent, acw, 1, () => ({ ...base, outcome: "counted", value: seconds(acw), eventIds: ids, detail }));
+    const row = (value: number): Row => ({
+      ...base,
+      at: iso(c.ended!.at),
+      outcome: "counted",
+      value: seconds(value),
+      eventIds: ids(),
+      detail: { talkS: seconds(talk), acwS: seconds(acw), startedAt: iso(c.started!.at), ticketId: c.started!.ticketId },
+    });
+    if (sink.count("aht", agent, talk + acw, 1)) sink.row(agent, true, row(talk + acw));
+    if (sink.count("acw", agent, acw, 1)) sink.row(agent, true, row(acw));
   });
 }
 
 /** [M6] first-contact resolution and [M9] reopen rate, from the status changes in the span. */
 function resolutions(org: OrgFacts, span: Span, sink: Sink) {
-  const resolved = new Set<TicketFacts>();
-  forEachIn(org.index.statuses, span.from, span.to, (s) => {
+  forEachIn(org.index.statuses, span.from, span.to, ({ ref: s, ticket: t }) => {
     if (!inSpan(s.at, span)) return;
-    const t = org.tickets.get(s.ticketId)!;
-    const base = { subject: "ticket" as const, subjectId: t.id, at: iso(s.at), eventIds: [s.id] };
-    if (isResolution(s)) {
-      resolved.add(t);
-      sink.count("reopenRate", key(s.actorId), 0, 1, () => ({ ...base, outcome: "resolution", value: 0, detail: { from: s.from } }));
-    }
     if (isReopening(s)) {
-      const assignee = assigneeAt(t, s.at);
-      sink.count("reopenRate", key(assignee), 1, 0, () => ({ ...base, outcome: "reopening", value: 1, detail: { from: s.from, to: s.to } }));
+      const agent = key(assigneeAt(t, s.at));
+      if (sink.count("reopenRate", agent, 1, 0)) sink.row(agent, true, { subject: "ticket", subjectId: t.id, at: iso(s.at), eventIds: [s.id], outcome: "reopening", value: 1, detail: { from: s.from, to: s.to } });
     }
+    if (!isResolution(s)) return;
+    const agent = key(s.actorId);
+    if (sink.count("reopenRate", agent, 0, 1)) sink.row(agent, true, { subject: "ticket", subjectId: t.id, at: iso(s.at), eventIds: [s.id], outcome: "resolution", value: 0, detail: { from: s.from } });
+    // A ticket resolved twice in the span is judged once, at its last resolution there.
+    for (let i = t.statuses.length - 1; i >= 0; i--) {
+      const later = t.statuses[i]!;
+      if (later === s) break;
+      if (isResolution(later) && inSpan(later.at, span)) return;
+    }
+    fcr(t, s, sink);
   });
-  for (const t of resolved) {
-    // The last resolution in the span is the one judged; any reopening, ever, disqualifies.
-    const res = [...t.statuses].reverse().find((s) => isResolution(s) && inSpan(s.at, span))!;
-    const reopening = t.statuses.find(isReopening);
-    const messages = t.responses.filter((r) => r.at < res.at);
-    const calls = t.calls.filter((c) => c.at < res.at);
-    const outcome: ExplainOutcome = reopening ? "reopened" : messages.length > 1 ? "too_many_messages" : calls.length > 1 ? "too_many_calls" : "first_contact";
-    const hit = outcome === "first_contact" ? 1 : 0;
-    sink.count("fcr", key(res.actorId), hit, 1, () => ({
+}
+
+/** [M6] Judges one resolution: at most one public staff message and one call before it, never reopened. */
+function fcr(t: TicketFacts, res: StatusRef, sink: Sink) {
+  const reopening = t.statuses.find(isReopening);
+  // Both lists are sorted by time: the count before the resolution is a binary search.
+  const messageCount = firstIndexFrom(t.responses, res.at);
+  const callCount = firstIndexFrom(t.calls, res.at);
+  const outcome: ExplainOutcome = reopening ? "reopened" : messageCount > 1 ? "too_many_messages" : callCount > 1 ? "too_many_calls" : "first_contact";
+  const hit = outcome === "first_contact" ? 1 : 0;
+  const agent = key(res.actorId);
+  if (sink.count("fcr", agent, hit, 1)) {
+    sink.row(agent, true, {
       subject: "ticket",
       subjectId: t.id,
       at: iso(res.at),
       outcome,
       value: hit,
-      eventIds: [res.id, ...messages.map((m) => m.id), ...calls.map((c) => c.id), ...(reopening ? [reopening.id] : [])],
-      detail: { publicStaffMessages: messages.length, calls: calls.length, reopened: Boolean(reopening) },
-    }));
+      eventIds: [res.id, ...t.responses.slice(0, messageCount).map((m) => m.id), ...t.calls.slice(0, callCount).map((c) => c.id), ...(reopening ? [reopening.id] : [])],
+      detail: { publicStaffMessages: messageCount, calls: callCount, reopened: Boolean(reopening) },
+    });
   }
 }
 
 /** [M7] Share of satisfied surveys, attributed to the ticket's assignee at the survey. */
 function csat(org: OrgFacts, span: Span, sink: Sink) {
-  forEachIn(org.index.surveys, span.from, span.to, (s) => {
+  forEachIn(org.index.surveys, span.from, span.to, ({ ref: s, ticket: t }) => {
     if (!inSpan(s.at, span)) return;
-    const t = org.tickets.get(s.ticketId);
-    const assignee = t ? assigneeAt(t, s.at) : null;
+    const assignee = assigneeAt(t, s.at);
     const hit = s.score >= 4 ? 1 : 0;
-    sink.count("csat", key(assignee), hit, 1, () => ({
-      subject: "survey",
-      subjectId: s.id,
-      at: iso(s.at),
-      outcome: hit ? "satisfied" : "unsatisfied",
-      value: hit,
-      eventIds: [s.id],
-      detail: { score: s.score, ticketId: s.ticketId },
-    }));
+    const agent = key(assignee);
+    if (sink.count("csat", agent, hit, 1)) {
+      sink.row(agent, true, { subject: "survey", subjectId: s.id, at: iso(s.at), outcome: hit ? "satisfied" : "unsatisfied", value: hit, eventIds: [s.id], detail: { score: s.score, ticketId: s.ticketId } });
+    }
   });
 }
 
 /** [M8] SLA attainment over the tickets whose deadline falls in the span. */
 function sla(org: OrgFacts, span: Span, settings: MetricSettings, sink: Sink) {
   const longest = Math.max(...Object.values(settings.slaTargetsS)) * 1000;
-  forEachIn(org.index.created, span.from - longest, span.to, (ticketId) => {
-    const t = org.tickets.get(ticketId)!;
+  forEachIn(org.index.created, span.from - longest, span.to, (t) => {
     const deadline = deadlineOf(t, settings);
     if (deadline === undefined || !inSpan(deadline, span)) return;
     const first = t.responses[0];
     const met = first !== undefined && first.at <= deadline ? 1 : 0;
-    const priority = priorityAt(t, first ? first.at : Number.POSITIVE_INFINITY);
-    sink.count("sla", key(assigneeAt(t, deadline)), met, 1, () => ({
+    const agent = key(assigneeAt(t, deadline));
+    if (sink.count("sla", agent, met, 1)) {
+      const priority = priorityAt(t, first ? first.at : Number.POSITIVE_INFINITY);
+      sink.row(agent, true, {
       subject: "ticket",
       subjectId: t.id,
       at: iso(deadline),
@@ -216,7 +240,8 @@ function sla(org: OrgFacts, span: Span, settings: MetricSettings, sink: Sink) {
       value: met,
       eventIds: [t.created!.id, ...(first ? [first.id] : [])],
       detail: { priority, targetS: settings.slaTargetsS[priority], createdAt: iso(t.created!.at), respondedAt: first ? iso(first.at) : null },
-    }));
+      });
+    }
   });
 }
 
@@ -225,16 +250,11 @@ function backlog(org: OrgFacts, span: Span, sink: Sink) {
   for (const t of org.tickets.values()) {
     const status = statusAt(t, span.to);
     if (!status || !openStatuses.has(status)) continue;
-    const last = lastBefore(t.statuses, span.to);
-    sink.count("backlog", key(assigneeAt(t, span.to, true)), 1, 1, () => ({
-      subject: "ticket",
-      subjectId: t.id,
-      at: iso(last?.at ?? t.created!.at),
-      outcome: "in_backlog",
-      value: 1,
-      eventIds: [last?.id ?? t.created!.id],
-      detail: { status },
-    }));
+    const agent = key(assigneeAt(t, span.to, true));
+    if (sink.count("backlog", agent, 1, 1)) {
+      const last = lastBefore(t.statuses, span.to);
+      sink.row(agent, true, { subject: "ticket", subjectId: t.id, at: iso(last?.at ?? t.created!.at), outcome: "in_backlog", value: 1, eventIds: [last?.id ?? t.created!.id], detail: { status } });
+    }
   }
 }
 
@@ -258,14 +278,16 @@ function occupancy(org: OrgFacts, span: Span, sink: Sink) {
       if (busyStates.has(state)) busy += to - from;
     }
     if (ids.length === 0) continue;
-    sink.count("occupancy", a.id, busy, staffed, () => ({
-      subject: "agent",
-      subjectId: a.id,
-      at: iso(span.from),
-      outcome: "staffed",
-      value: staffed ? Math.round((100_000 * busy) / staffed) / 1000 : null,
-      eventIds: ids,
-      detail: { busyS: seconds(busy), staffedS: seconds(staffed) },
-    }));
+    if (sink.count("occupancy", a.id, busy, staffed)) {
+      sink.row(a.id, true, {
+        subject: "agent",
+        subjectId: a.id,
+        at: iso(span.from),
+        outcome: "staffed",
+        value: staffed ? Math.round((100_000 * busy) / staffed) / 1000 : null,
+        eventIds: ids,
+        detail: { busyS: seconds(busy), staffedS: seconds(staffed) },
+      });
+    }
   }
 }

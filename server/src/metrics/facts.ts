@@ -56,13 +56,23 @@ export interface AgentFacts {
   states: StateRef[];
 }
 
-/** Per-minute lists of the moments a window query starts from; each names the ticket or call. */
+/** An event in the minute index with the ticket it is about: a direct reference, no map look-up. */
+export interface Indexed<R> {
+  ref: R;
+  ticket: TicketFacts;
+}
+
+/**
+ * Per-minute lists of the moments a window query starts from. Entries point at their ticket or call
+ * directly: a window over a busy day visits hundreds of thousands of them, and a Map look-up by id
+ * each would cost more than the figure itself.
+ */
 export interface MinuteIndex {
-  created: Map<number, string[]>;
-  responses: Map<number, ResponseRef[]>;
-  statuses: Map<number, StatusRef[]>;
-  callEnds: Map<number, string[]>;
-  surveys: Map<number, SurveyRef[]>;
+  created: Map<number, TicketFacts[]>;
+  responses: Map<number, Indexed<ResponseRef>[]>;
+  statuses: Map<number, Indexed<StatusRef>[]>;
+  callEnds: Map<number, CallFacts[]>;
+  surveys: Map<number, Indexed<SurveyRef>[]>;
 }
 
 export interface OrgFacts {
@@ -84,6 +94,18 @@ export function insertSorted<T extends Ref>(list: T[], item: T): void {
   let i = list.length;
   while (i > 0 && before(item, list[i - 1]!)) i--;
   list.splice(i, 0, item);
+}
+
+/** The index of the first item at or after `at` (the list's length when there is none). */
+export function firstIndexFrom<T extends Ref>(list: readonly T[], at: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The last item at or before `at` (strictly before when `strict`), or undefined. */
@@ -147,9 +169,9 @@ export function foldEvent(org: OrgFacts, e: LogEvent): void {
       const t = ticketOf(org, e.ticketId!);
       // Two creations of one ticket (an import replayed with new ids): the earliest stands.
       if (t.created && before(t.created, ref)) return;
-      if (t.created) removeFrom(org.index.created, minuteOf(t.created.at), t.id);
+      if (t.created) removeFrom(org.index.created, minuteOf(t.created.at), t);
       t.created = { ...ref, priority: d.priority as TicketPriority, title: String(d.title) };
-      push(org.index.created, minuteOf(e.at), t.id);
+      push(org.index.created, minuteOf(e.at), t);
       return;
     }
     case "ticket.title_changed":
@@ -160,15 +182,17 @@ export function foldEvent(org: OrgFacts, e: LogEvent): void {
       return insertSorted(ticketOf(org, e.ticketId!).assignments, { ...ref, to: (d.to as string | null) ?? null });
     case "ticket.status_changed": {
       const s: StatusRef = { ...ref, ticketId: e.ticketId!, from: d.from as TicketStatus, to: d.to as TicketStatus, actorId: e.actorId };
-      insertSorted(ticketOf(org, e.ticketId!).statuses, s);
-      push(org.index.statuses, minuteOf(e.at), s);
+      const t = ticketOf(org, e.ticketId!);
+      insertSorted(t.statuses, s);
+      push(org.index.statuses, minuteOf(e.at), { ref: s, ticket: t });
       return;
     }
     case "message.sent": {
       if (d.visibility !== "public" || d.authorKind !== "staff") return;
       const r: ResponseRef = { ...ref, ticketId: e.ticketId!, actorId: e.actorId };
-      insertSorted(ticketOf(org, e.ticketId!).responses, r);
-      push(org.index.responses, minuteOf(e.at), r);
+      const t = ticketOf(org, e.ticketId!);
+      insertSorted(t.responses, r);
+      push(org.index.responses, minuteOf(e.at), { ref: r, ticket: t });
       return;
     }
     case "call.started": {
@@ -185,9 +209,9 @@ export function foldEvent(org: OrgFacts, e: LogEvent): void {
     case "call.ended": {
       const c = callOf(org, e.callId!);
       if (c.ended && !before(ref, c.ended)) return;
-      if (c.ended) removeFrom(org.index.callEnds, minuteOf(c.ended.at), c.id);
+      if (c.ended) removeFrom(org.index.callEnds, minuteOf(c.ended.at), c);
       c.ended = ref;
-      push(org.index.callEnds, minuteOf(e.at), c.id);
+      push(org.index.callEnds, minuteOf(e.at), c);
       return;
     }
     case "agent.status_changed":
@@ -195,15 +219,15 @@ export function foldEvent(org: OrgFacts, e: LogEvent): void {
     case "csat.submitted": {
       const s: SurveyRef = { ...ref, ticketId: e.ticketId!, score: Number(d.score) };
       org.surveys.push(s);
-      push(org.index.surveys, minuteOf(e.at), s);
+      push(org.index.surveys, minuteOf(e.at), { ref: s, ticket: ticketOf(org, e.ticketId!) });
       return;
     }
   }
 }
 
-function removeFrom(map: Map<number, string[]>, minute: number, id: string): void {
+function removeFrom<T>(map: Map<number, T[]>, minute: number, item: T): void {
   const list = map.get(minute);
-  const i = list ? list.indexOf(id) : -1;
+  const i = list ? list.indexOf(item) : -1;
   if (list && i >= 0) list.splice(i, 1);
 }
 
@@ -211,10 +235,10 @@ function removeFrom(map: Map<number, string[]>, minute: number, id: string): voi
 export function reindex(org: OrgFacts): void {
   org.index = emptyIndex();
   for (const t of org.tickets.values()) {
-    if (t.created) push(org.index.created, minuteOf(t.created.at), t.id);
-    for (const s of t.statuses) push(org.index.statuses, minuteOf(s.at), s);
-    for (const r of t.responses) push(org.index.responses, minuteOf(r.at), r);
+    if (t.created) push(org.index.created, minuteOf(t.created.at), t);
+    for (const s of t.statuses) push(org.index.statuses, minuteOf(s.at), { ref: s, ticket: t });
+    for (const r of t.responses) push(org.index.responses, minuteOf(r.at), { ref: r, ticket: t });
   }
-  for (const c of org.calls.values()) if (c.ended) push(org.index.callEnds, minuteOf(c.ended.at), c.id);
-  for (const s of org.surveys) push(org.index.surveys, minuteOf(s.at), s);
+  for (const c of org.calls.values()) if (c.ended) push(org.index.callEnds, minuteOf(c.ended.at), c);
+  for (const s of org.surveys) push(org.index.surveys, minuteOf(s.at), { ref: s, ticket: ticketOf(org, s.ticketId) });
 }

@@ -83,6 +83,7 @@ export function metricsService(deps: MetricsServiceDeps) {
     const iso = (ms: number) => new Date(ms).toISOString();
     return {
       scope,
+      teams: [...dir.teamNames].map(([id, name]) => ({ id, name })),
       at: iso(at),
       today: engine.summary(orgId, spec, today, dir.settings),
       yesterday: engine.summary(orgId, spec, yesterdayOf(today, dir.timeZone), dir.settings),

@@ -9,6 +9,7 @@ export type AgentState = z.infer<typeof AgentStateSchema>;
 /** The states a technician may choose in the top bar. */
 export const selectableAgentStates = ["available", "busy", "away"] as const satisfies readonly AgentState[];
 export const SelectableAgentStateSchema = z.enum(selectableAgentStates);
+export type SelectableAgentState = z.infer<typeof SelectableAgentStateSchema>;
 
 export const agentEventData = {
   "agent.status_changed": z.strictObject({ from: AgentStateSchema, to: AgentStateSchema }),

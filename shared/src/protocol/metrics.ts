@@ -144,6 +144,8 @@ export type ActivitySeries = z.infer<typeof ActivitySeriesSchema>;
 /** What a wallboard shows, pushed as `metrics:update`: today, the same span yesterday (for trends), live state, activity. */
 export const WallboardSchema = z.object({
   scope: ScopeSchema,
+  /** The teams a board can be switched to. */
+  teams: z.array(z.object({ id: IdSchema, name: z.string() })),
   at: z.string(),
   today: SummarySchema,
   yesterday: SummarySchema,

@@ -1,0 +1,25 @@
+// The metrics endpoints, typed from the shared schemas.
+import { z } from "zod";
+import { AgentStatusSchema, CabinetSchema, ExplanationSchema, MetricSettingsSchema, type KpiName, type SelectableAgentState } from "@caseroom/shared";
+import { request } from "../api.ts";
+
+export interface Range {
+  scope: string;
+  window?: string;
+  from?: string;
+  to?: string;
+}
+
+const query = (params: Record<string, string | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
+  return search.toString();
+};
+
+export const metricsApi = {
+  explain: (kpi: KpiName, range: Range) => request("GET", `/api/metrics/explain?${query({ kpi, ...range })}`, ExplanationSchema),
+  cabinet: (agentId?: string) => request("GET", `/api/metrics/cabinet${agentId ? `?${query({ agentId })}` : ""}`, CabinetSchema),
+  settings: () => request("GET", "/api/metrics/settings", z.object({ settings: MetricSettingsSchema })),
+  status: () => request("GET", "/api/me/status", AgentStatusSchema),
+  setStatus: (status: SelectableAgentState) => request("PUT", "/api/me/status", AgentStatusSchema, { status }),
+};
