@@ -1,6 +1,7 @@
 import { Route, Router } from "@solidjs/router";
 import { AppShell } from "./components/AppShell.tsx";
 import { CabinetPage } from "./pages/CabinetPage.tsx";
+import { AdminAiPage } from "./pages/AdminAiPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
 import { QueuePage } from "./pages/QueuePage.tsx";
@@ -17,6 +18,7 @@ export function App() {
         <Route path="/" component={QueuePage} />
         <Route path="/tickets/:id" component={TicketPage} />
         <Route path="/me" component={CabinetPage} />
+        <Route path="/admin/ai" component={AdminAiPage} />
         <Route path="*404" component={NotFoundPage} />
       </Route>
     </Router>

@@ -19,6 +19,7 @@ import type { Config } from "./config/index.ts";
 import type { Db } from "./db/index.ts";
 import { registerEventRoutes } from "./events/index.ts";
 import { errorHandler, notFoundHandler, requestContext } from "./http/index.ts";
+import { createLlmGateway, registerAiRoutes } from "./llm/index.ts";
 import type { Logger } from "./log.ts";
 import { createRealtime } from "./realtime/index.ts";
 import { registerAgents } from "./agents/index.ts";
@@ -56,6 +57,7 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   const sessions = sessionStore(db, config.sessionSecret);
   const users = userStore(db);
   const tickets = ticketStore(db);
+  const llm = await createLlmGateway({ db, log, config });
   const allowedOrigins = [new URL(config.publicUrl).origin, ...(config.env === "development" ? ["http://localhost:5173"] : [])];
 
   const app = express();
@@ -100,6 +102,7 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   registerTicketRoutes(api, { tickets, onChange: onTicketChange, applyPatch: collab.patchTicket, isStaff: users.isStaffOf });
   registerCollabRoutes(api, { tickets, tokens: collabTokenIssuer });
   registerEventRoutes(api, { db });
+  registerAiRoutes(api, { db, gateway: llm, httpsOnly: config.env === "production" });
   const agents = registerAgents(api, realtime.io, { db, log, presence: options.presence });
   const metrics = await registerMetrics(api, realtime.io, { db, log });
   const apiKeys = apiKeyStore(db);
@@ -139,6 +142,8 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
       await metrics.close();
       await realtime.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // After the last stream has ended, so its usage is in the ledger.
+      await llm.close();
       if (redis) await redis.quit().catch(() => {});
     },
   };

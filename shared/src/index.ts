@@ -6,6 +6,8 @@ export * from "./protocol/auth.ts";
 export * from "./protocol/tickets.ts";
 export * from "./protocol/events.ts";
 export * from "./protocol/socket.ts";
+export * from "./protocol/ai.ts";
+export * from "./protocol/aiAdmin.ts";
 export * from "./events/index.ts";
 export * from "./metrics/definitions.ts";
 export * from "./protocol/metrics.ts";

@@ -26,6 +26,8 @@ export const permissions = {
   "metrics:configure": ["admin"],
   "apikeys:manage": ["admin"],
   "agent:status": ["admin", "supervisor", "technician"],
+  "ai:use": ["admin", "supervisor", "technician"],
+  "ai:admin": ["admin"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

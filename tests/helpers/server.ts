@@ -25,6 +25,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Tuning passed to createApplication (lower limits, shorter timers). */
   app?: AppOptions;
+  /** Receives every log line (JSON), at LOG_LEVEL from `env` or TEST_LOG_LEVEL. */
+  logTo?: { write(line: string): void };
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -41,7 +43,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,
   });
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, options.logTo);
   const app = await createApplication({ config, db, log }, options.app);
   await new Promise<void>((resolve) => app.httpServer.listen(0, "127.0.0.1", resolve));
   const port = (app.httpServer.address() as AddressInfo).port;

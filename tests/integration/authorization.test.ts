@@ -39,6 +39,21 @@ const table: [endpoint: string, target: Target | null, statuses: number[]][] = [
   ["GET /api/events",        null,               [401, 403, 200, 200, 403, 200]],
   ["POST /api/tickets/:id/collab-token", "own-org ticket",   [401, 200, 200, 200, 200, 200]],
   ["POST /api/tickets/:id/collab-token", "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  // No provider is configured here, so staff get 503 no_provider: proof they got past the permission check.
+  ["POST /api/ai/complete",  "own-org ticket",   [401, 503, 503, 503, 503, 503]],
+  ["POST /api/ai/complete",  "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["GET /api/ai/usage",      null,               [401, 403, 403, 200, 403, 200]],
+  ["GET /api/admin/ai/providers",           null, [401, 403, 403, 200, 403, 200]],
+  ["POST /api/admin/ai/providers",          null, [401, 403, 403, 201, 403, 201]],
+  ["PATCH /api/admin/ai/providers/:id",     null, [401, 403, 403, 200, 403, 200]],
+  ["POST /api/admin/ai/providers/:id/test", null, [401, 403, 403, 200, 403, 200]],
+  ["DELETE /api/admin/ai/providers/:id",    null, [401, 403, 403, 204, 403, 204]],
+  ["GET /api/admin/ai/routing",             null, [401, 403, 403, 200, 403, 200]],
+  ["PUT /api/admin/ai/routing/:task",       null, [401, 403, 403, 200, 403, 200]],
+  ["GET /api/admin/ai/prices",              null, [401, 403, 403, 200, 403, 200]],
+  ["PUT /api/admin/ai/prices",              null, [401, 403, 403, 200, 403, 200]],
+  ["GET /api/admin/ai/settings",            null, [401, 403, 403, 200, 403, 200]],
+  ["PATCH /api/admin/ai/settings",          null, [401, 403, 403, 200, 403, 200]],
   // Metrics (docs/metrics.md [M20]): rows ask for scope=org; each call also proves the caller's own agent scope works.
   ["GET /api/metrics/summary",       null,       [401, 403, 200, 200, 403, 200]],
   ["GET /api/metrics/explain",       null,       [401, 403, 200, 200, 403, 200]],
@@ -148,6 +163,48 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
     if (res.status === 200) await assertAllInOrg(ctx, "events", idsIn(res, "events"), orgId);
     return res;
   },
+  "POST /api/ai/complete": async ({ client, ticketId }) => {
+    const res = await client.post("/api/ai/complete", { task: "suggest_next_step", input: "Printer prints blank pages", ticketId });
+    if (res.status === 503) assert.is(res.body.error.details.reason, "no_provider");
+    return res;
+  },
+  "GET /api/ai/usage": async ({ client }) => {
+    const res = await client.get("/api/ai/usage?groupBy=user");
+    if (res.status === 200) assert.equal(res.body.rows, [], "no other organisation's usage");
+    return res;
+  },
+  "GET /api/admin/ai/providers": async ({ client }) => {
+    const res = await client.get("/api/admin/ai/providers");
+    if (res.status === 200) assert.not.ok(JSON.stringify(res.body).includes(AI_KEY), "a saved key never comes back");
+    return res;
+  },
+  "POST /api/admin/ai/providers": async ({ client }) => {
+    await client.delete("/api/admin/ai/providers/deepseek");
+    const res = await client.post("/api/admin/ai/providers", { provider: "deepseek", apiKey: AI_KEY, baseUrl: "http://127.0.0.1:9" });
+    if (res.status === 201) assert.is(res.body.provider.keyHint, `…${AI_KEY.slice(-4)}`);
+    return res;
+  },
+  "PATCH /api/admin/ai/providers/:id": async ({ client }) => {
+    await client.post("/api/admin/ai/providers", { provider: "deepseek", apiKey: AI_KEY });
+    return client.patch("/api/admin/ai/providers/deepseek", { baseUrl: "http://127.0.0.1:9" });
+  },
+  "POST /api/admin/ai/providers/:id/test": async ({ client }) => {
+    await client.post("/api/admin/ai/providers", { provider: "deepseek", apiKey: AI_KEY, baseUrl: "http://127.0.0.1:9" });
+    const res = await client.post("/api/admin/ai/providers/deepseek/test");
+    // Nothing listens on port 9: the test ran and reports the failure.
+    if (res.status === 200) assert.equal([res.body.ok, res.body.outcome], [false, "network"]);
+    return res;
+  },
+  "DELETE /api/admin/ai/providers/:id": async ({ client }) => {
+    await client.post("/api/admin/ai/providers", { provider: "deepseek", apiKey: AI_KEY });
+    return client.delete("/api/admin/ai/providers/deepseek");
+  },
+  "GET /api/admin/ai/routing": ({ client }) => client.get("/api/admin/ai/routing"),
+  "PUT /api/admin/ai/routing/:task": ({ client }) => client.request("PUT", "/api/admin/ai/routing/translate", { chain: null }),
+  "GET /api/admin/ai/prices": ({ client }) => client.get("/api/admin/ai/prices"),
+  "PUT /api/admin/ai/prices": ({ client }) => client.request("PUT", "/api/admin/ai/prices", { prices: [] }),
+  "GET /api/admin/ai/settings": ({ client }) => client.get("/api/admin/ai/settings"),
+  "PATCH /api/admin/ai/settings": ({ client }) => client.patch("/api/admin/ai/settings", { redaction: { email: true } }),
   "GET /api/metrics/summary": async ({ client, row }) => {
     if (principals[row.who]) assert.is((await client.get(`/api/metrics/summary?scope=agent:${await myId(client)}`)).status, 200, "own agent scope");
     return client.get("/api/metrics/summary?scope=org&window=today");
@@ -190,6 +247,8 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
   "GET /healthz": ({ client }) => client.get("/healthz"),
   "GET /readyz": ({ client }) => client.get("/readyz"),
 };
+
+const AI_KEY = "sk-authz-table-0123456789";
 
 const myId = async (client: ApiClient): Promise<string> => (await client.get("/api/me")).body.user.id;
 

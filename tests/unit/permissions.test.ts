@@ -17,6 +17,8 @@ const expected: Record<Permission, Record<StaffRole, boolean>> = {
   "metrics:configure": { admin: true, supervisor: false, technician: false },
   "apikeys:manage": { admin: true, supervisor: false, technician: false },
   "agent:status": { admin: true, supervisor: true, technician: true },
+  "ai:use": { admin: true, supervisor: true, technician: true },
+  "ai:admin": { admin: true, supervisor: false, technician: false },
 };
 
 const staff = (role: StaffRole): Principal => ({ kind: "user", userId: randomUUID(), orgId: randomUUID(), role });

@@ -113,6 +113,7 @@ const samples: Record<EventType, unknown> = {
   "call.ended": {},
   "agent.status_changed": { from: "available", to: "busy" },
   "csat.submitted": { score: 5, comment: "quick and kind" },
+  "ai.budget_exceeded": { period: "2026-03", budgetMicroUsd: 50_000_000, spentMicroUsd: 50_000_120 },
 };
 const event = (type: string, data: unknown, extra: Record<string, unknown> = {}) => ({
   id: randomUUID(),

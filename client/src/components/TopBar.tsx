@@ -51,6 +51,13 @@ export function TopBar() {
                 </A>
               </li>
             </Show>
+            <Show when={me()?.user.role === "admin"}>
+              <li>
+                <A href="/admin/ai" activeClass="active" data-testid="nav-admin-ai">
+                  {t("nav.adminAi")}
+                </A>
+              </li>
+            </Show>
           </ul>
         </nav>
 

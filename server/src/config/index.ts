@@ -35,6 +35,9 @@ const EnvSchema = z.object({
   STT_BASE_URL: optionalUrl,
   STT_API_KEY: optionalSecret,
   ...llmEnv,
+  LLM_FIRST_TOKEN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  LLM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(180_000),
+  SECRETS_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   STORAGE_DIR: z.string().min(1).optional(),
   S3_ENDPOINT: optionalUrl,
   S3_REGION: z.string().min(1).optional(),
@@ -63,6 +66,14 @@ export interface Config {
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
   stt: { deepgramApiKey: string | undefined; baseUrl: string | undefined; apiKey: string | undefined };
   llm: Record<LlmProviderName, { apiKey: string | undefined; baseUrl: string | undefined }>;
+  /** Limits per provider attempt: until the first token arrives, and overall. */
+  llmTimeouts: { firstTokenMs: number; totalMs: number };
+  /**
+   * Key material for secrets stored in the database (organisations' provider keys). Outside production
+   * it falls back to SESSION_SECRET; in production only SECRETS_KEY counts, so rotating the session
+   * secret never makes stored keys unreadable. Undefined: nothing can be stored.
+   */
+  secretsKey: string | undefined;
   storage: { dir: string; s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string } | undefined };
 }
 
@@ -117,6 +128,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       deepseek: provider("DEEPSEEK"),
       perplexity: provider("PERPLEXITY"),
     },
+    llmTimeouts: { firstTokenMs: e.LLM_FIRST_TOKEN_TIMEOUT_MS, totalMs: e.LLM_TOTAL_TIMEOUT_MS },
+    secretsKey: e.SECRETS_KEY ?? (production ? undefined : (e.SESSION_SECRET ?? developmentSecret(dataDir))),
     storage: {
       dir: path.resolve(e.STORAGE_DIR ?? path.join(dataDir, "attachments")),
       s3: e.S3_ENDPOINT

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { IdSchema, IsoTimeSchema } from "../ids.ts";
 import { agentEventData } from "./agent.ts";
+import { aiEventData } from "./ai.ts";
 import { callEventData } from "./call.ts";
 import { csatEventData } from "./csat.ts";
 import { messageEventData } from "./message.ts";
@@ -10,7 +11,7 @@ import { ticketEventData } from "./ticket.ts";
 export * from "./agent.ts";
 export * from "./message.ts";
 
-export const eventDataSchemas = { ...ticketEventData, ...messageEventData, ...callEventData, ...agentEventData, ...csatEventData } as const;
+export const eventDataSchemas = { ...ticketEventData, ...messageEventData, ...callEventData, ...agentEventData, ...csatEventData, ...aiEventData } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
 export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
