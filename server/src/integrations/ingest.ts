@@ -95,20 +95,32 @@ export async function ingestEvents(db: Db, orgId: string, raw: readonly unknown[
         )
       ).map((r) => r.id),
     );
-    const createdTickets: string[] = [];
-    for (const event of batch) {
-      // A concurrent batch may have stored the same id a moment ago: then it is a duplicate here.
-      if (event.type !== "ticket.created" || !inserted.has(event.id)) continue;
+    // A concurrent batch may have stored the same id a moment ago: then it is a duplicate here.
+    const creations = batch.filter((e): e is Extract<DomainEvent, { type: "ticket.created" }> => e.type === "ticket.created" && inserted.has(e.id));
+    const createdTickets = creations.map((e) => e.ticketId!);
+    if (creations.length > 0) {
+      // Numbers for all the batch's tickets in one step: the organisation row stays locked until
+      // commit, so the less work after taking it, the less concurrent batches wait.
       const [org] = await tx.query<{ ticket_counter: number; search_config: string }>(
-        "update orgs set ticket_counter = ticket_counter + 1 where id = $1 returning ticket_counter, search_config::text as search_config",
-        [orgId],
+        "update orgs set ticket_counter = ticket_counter + $2 where id = $1 returning ticket_counter, search_config::text as search_config",
+        [orgId, creations.length],
       );
+      const first = org!.ticket_counter - creations.length + 1;
       await tx.query(
         `insert into tickets (id, org_id, number, title, priority, created_by, created_at, updated_at, search_config)
-         values ($1, $2, $3, $4, $5, $6, $7, $7, $8::regconfig)`,
-        [event.ticketId, orgId, org!.ticket_counter, event.data.title.slice(0, 200) || "—", event.data.priority, event.actorId && staff.has(event.actorId) ? event.actorId : null, event.at, org!.search_config],
+         select t.id, $1, t.number, t.title, t.priority, t.created_by, t.at, t.at, $7::regconfig
+           from unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::uuid[], $8::timestamptz[]) as t(id, number, title, priority, created_by, at)`,
+        [
+          orgId,
+          createdTickets,
+          creations.map((_, i) => first + i),
+          creations.map((e) => e.data.title.slice(0, 200) || "—"),
+          creations.map((e) => e.data.priority),
+          creations.map((e) => (e.actorId && staff.has(e.actorId) ? e.actorId : null)),
+          org!.search_config,
+          creations.map((e) => e.at),
+        ],
       );
-      createdTickets.push(event.ticketId!);
     }
     return { accepted: inserted.size, createdTickets };
   });

@@ -28,10 +28,9 @@ export function registerIngestRoutes(
     const body = parseInput(IngestBodySchema, req.body, "batch");
     const outcome = await ingestEvents(deps.db, key.orgId, body.events);
     req.log.info({ keyId: key.keyId, accepted: outcome.accepted, duplicates: outcome.duplicates }, "events ingested");
-    for (const id of outcome.createdTickets) {
-      const ticket = await deps.getTicket(key.orgId, id);
-      if (ticket) deps.onTicketCreated(key.orgId, ticket);
-    }
+    // Live queues learn of the new tickets; looked up side by side, not one after another.
+    const created = await Promise.all(outcome.createdTickets.map((id) => deps.getTicket(key.orgId, id)));
+    for (const ticket of created) if (ticket) deps.onTicketCreated(key.orgId, ticket);
     res.json({ accepted: outcome.accepted, duplicates: outcome.duplicates });
   });
 }

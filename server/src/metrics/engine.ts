@@ -239,8 +239,19 @@ const median = (values: number[]) => {
 };
 
 /** [M12] One technician's efficiency score with every component's part in it. */
+const agentValues = new WeakMap<Breakdown, Map<string, number | null>>();
+
+/** One technician's value of one figure, remembered per breakdown: scores ask for each many times. */
+function agentValue(b: Breakdown, kpi: TalliedKpi, id: string): number | null {
+  let memo = agentValues.get(b);
+  if (!memo) agentValues.set(b, (memo = new Map()));
+  const k = `${kpi}:${id}`;
+  if (!memo.has(k)) memo.set(k, valueOf(kpi, b[kpi], { scope: "org", agents: new Set([id]), scored: [], peersOf: () => [] }).value);
+  return memo.get(k)!;
+}
+
 export function scoreOf(agentId: string, b: Breakdown, peers: readonly string[], settings: MetricSettings) {
-  const one = (kpi: TalliedKpi, id: string) => valueOf(kpi, b[kpi], { scope: "org", agents: new Set([id]), scored: [], peersOf: () => [] }).value;
+  const one = (kpi: TalliedKpi, id: string) => agentValue(b, kpi, id);
   const ahtMedian = median(peers.map((p) => one("aht", p)).filter((v): v is number => v !== null));
   const components = scoreComponents.map((component) => {
     const value = one(component, agentId);

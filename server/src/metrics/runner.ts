@@ -75,7 +75,9 @@ export async function startMetricsRunner(options: RunnerOptions): Promise<Metric
   const unlisten = await db.listen("caseroom_events", () => void catchUp());
   const timers = [
     setInterval(() => void catchUp(), options.pollMs ?? 2_000),
-    setInterval(() => void checkpoint().catch((err) => log.warn({ err }, "metrics checkpoint failed")), options.checkpointMs ?? 30_000),
+    // Every few minutes: serialising a big state costs the event loop a moment, and a restart
+    // only has to fold what came after the checkpoint.
+    setInterval(() => void checkpoint().catch((err) => log.warn({ err }, "metrics checkpoint failed")), options.checkpointMs ?? 5 * 60_000),
     setInterval(() => tailer.engine.prune(Date.now() - RETENTION_MS), options.pruneMs ?? 60 * 60_000),
   ];
   for (const timer of timers) timer.unref();

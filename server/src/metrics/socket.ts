@@ -7,7 +7,7 @@ import type { Logger } from "../log.ts";
 import type { Realtime } from "../realtime/index.ts";
 import type { MetricsService } from "./service.ts";
 
-export const PUSH_INTERVAL_MS = 250;
+export const PUSH_INTERVAL_MS = 100;
 /** Sliding windows and times in state move without events: refresh every board now and then. */
 const REFRESH_MS = 15_000;
 

@@ -7,7 +7,8 @@
 // only once the oldest running transaction is newer than that xmax: then every transaction that
 // could have held the seq has ended. Folding is order-independent, so folding 7 after 8 gives the
 // same facts as folding them in order.
-import { gunzipSync, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip, gzip } from "node:zlib";
 import type { Db, Queryable } from "../db/index.ts";
 import { MetricsEngine } from "./engine.ts";
 import type { LogEvent } from "./facts.ts";
@@ -18,6 +19,9 @@ const BATCH = 5000;
 const GAP_MIN_AGE_MS = 1000;
 const MAX_GAPS = 100_000;
 const CHECKPOINT_FORMAT = 1;
+// Compressing a large state takes a while: off the event loop, so requests do not wait for it.
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
 interface EventRow {
   seq: string | number;
@@ -101,7 +105,7 @@ export class LogTailer {
 
   /** Saves facts, position and open gaps; a node with an older position never overwrites a newer one. */
   async saveCheckpoint(db: Queryable, name = "engine"): Promise<void> {
-    const state = gzipSync(JSON.stringify({ format: CHECKPOINT_FORMAT, orgs: this.engine.serialize() }));
+    const state = await gzipAsync(JSON.stringify({ format: CHECKPOINT_FORMAT, orgs: this.engine.serialize() }));
     const gaps = [...this.gaps].map(([seq, g]) => [seq, g.horizon.toString()]);
     await db.query(
       `insert into metric_checkpoints (name, high_seq, gaps, event_count, state, saved_at) values ($1, $2, $3::jsonb, $4, $5, now())
@@ -119,7 +123,7 @@ export class LogTailer {
       [name],
     );
     if (!row) return false;
-    const parsed = JSON.parse(gunzipSync(row.state).toString("utf8")) as { format: number; orgs: Record<string, SerializedOrg> };
+    const parsed = JSON.parse((await gunzipAsync(row.state)).toString("utf8")) as { format: number; orgs: Record<string, SerializedOrg> };
     if (parsed.format !== CHECKPOINT_FORMAT) return false;
     this.engine = MetricsEngine.restore(parsed.orgs);
     this.engine.folded = Number(row.event_count);
