@@ -107,6 +107,7 @@ restart("[M16] fold half, stop, write the rest, start again: the same figures as
   const log = createLogger("silent");
   await ingestEvents(db, orgId, events.slice(0, 20));
   const first = await startMetricsRunner({ db, log, onFolded: () => {} });
+  await first.ready;
   const foldedBefore = first.engine.folded;
   await first.close();
   const [saved] = await db.query<{ high_seq: string }>("select high_seq from metric_checkpoints where name = 'engine'");
@@ -114,6 +115,7 @@ restart("[M16] fold half, stop, write the rest, start again: the same figures as
 
   await ingestEvents(db, orgId, events.slice(20));
   const second = await startMetricsRunner({ db, log, onFolded: () => {} });
+  await second.ready;
   assert.is(second.engine.folded, foldedBefore + events.length - 20, "restored, then only the tail was folded");
   const scratch = new LogTailer(new MetricsEngine());
   await drain(scratch, db);

@@ -17,7 +17,7 @@ export async function registerMetrics(router: Router, io: Realtime["io"], deps: 
   const directory = directoryStore(deps.db);
   let sockets: ReturnType<typeof registerMetricsSockets> | undefined;
   const runner = await startMetricsRunner({ db: deps.db, log: deps.log, onFolded: (orgs) => sockets?.changed(orgs) });
-  const service = metricsService({ db: deps.db, directory, engine: () => runner.engine });
+  const service = metricsService({ db: deps.db, directory, engine: () => runner.engine, ready: runner.ready });
   sockets = registerMetricsSockets(io, { service, log: deps.log });
   registerMetricsRoutes(router, { service, directory, onSettingsChanged: (orgId) => sockets?.changed([orgId]) });
   return {

@@ -22,6 +22,8 @@ export interface MetricsRunner {
   readonly tailer: LogTailer;
   /** Folds whatever has committed; resolves when this node has caught up. */
   catchUp(): Promise<void>;
+  /** Resolves once the log as it stood at start has been folded. */
+  readonly ready: Promise<void>;
   checkpoint(): Promise<void>;
   close(): Promise<void>;
 }
@@ -71,7 +73,9 @@ export async function startMetricsRunner(options: RunnerOptions): Promise<Metric
     savedAt = tailer.engine.folded + tailer.high;
   }
 
-  await catchUp();
+  // The first fold after an upgrade can take a while on a long log: the node listens meanwhile, and
+  // figures are served once it is done (`ready`), never half-folded.
+  const ready = catchUp();
   const unlisten = await db.listen("caseroom_events", () => void catchUp());
   const timers = [
     setInterval(() => void catchUp(), options.pollMs ?? 2_000),
@@ -87,6 +91,7 @@ export async function startMetricsRunner(options: RunnerOptions): Promise<Metric
       return tailer.engine;
     },
     tailer,
+    ready,
     catchUp,
     checkpoint,
     async close() {

@@ -25,6 +25,8 @@ export interface MetricsServiceDeps {
   directory: DirectoryStore;
   /** The engine may be replaced once at start (checkpoint restore), so it is asked for each time. */
   engine(): MetricsEngine;
+  /** Resolves when the engine has folded the log as it stood at start. */
+  ready: Promise<void>;
   now?: () => number;
 }
 
@@ -65,6 +67,7 @@ export function metricsService(deps: MetricsServiceDeps) {
   }
 
   async function wallboard(orgId: string, scope: Scope): Promise<Wallboard> {
+    await deps.ready;
     const dir = await deps.directory.get(orgId);
     const spec = specOf(dir, scope);
     const at = now();
@@ -105,11 +108,13 @@ export function metricsService(deps: MetricsServiceDeps) {
 
     async summary(principal: StaffPrincipal, q: SummaryQuery): Promise<Summary> {
       authorize(principal, q.scope);
+      await deps.ready;
       return summaryFor(principal.orgId, q.scope, q);
     },
 
     async explain(principal: StaffPrincipal, q: ExplainQuery): Promise<Explanation> {
       authorize(principal, q.scope);
+      await deps.ready;
       const dir = await deps.directory.get(principal.orgId);
       const spec = specOf(dir, q.scope);
       return deps.engine().explain(principal.orgId, q.kpi, spec, resolveSpan(q, now(), dir.timeZone), dir.settings, q.limit);
@@ -119,6 +124,7 @@ export function metricsService(deps: MetricsServiceDeps) {
     async cabinet(principal: StaffPrincipal, agentId = principal.userId): Promise<Cabinet> {
       const scope: Scope = `agent:${agentId}`;
       authorize(principal, scope);
+      await deps.ready;
       const dir = await deps.directory.get(principal.orgId);
       const spec = specOf(dir, scope);
       const engine = deps.engine();
