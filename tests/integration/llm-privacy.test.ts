@@ -67,7 +67,7 @@ for (const provider of ["openai", "anthropic", "gemini"] as const) {
     const input = `Hello, I am ${EMAIL}, phone ${PHONE}. I paid with ${CARD} (exp 12/27) from ${IBAN}. Please help!`;
     const res = await draft(ctx, input, "Copy the supervisor at boss@example.org");
     const received = ctx.fakes[provider].requests.at(-1)!.raw;
-    for (const secret of [EMAIL, EMAIL.toLowerCase(), "Jane.Doe", PHONE, "123-45-67", CARD, "4111111111111111", "1111 1111", IBAN, "DE89", "370400440532013000", "boss@example.org"]) {
+    for (const secret of [EMAIL, EMAIL.toLowerCase(), "Jane.Doe", PHONE, "(916)", "123-45-67", CARD, "4111111111111111", "1111 1111", IBAN, "DE89", "370400440532013000", "boss@example.org"]) {
       assert.not.ok(received.includes(secret), `${secret} must not reach ${provider}`);
     }
     for (const placeholder of ["[EMAIL_1]", "[PHONE_1]", "[CARD_1]", "[IBAN_1]", "[EMAIL_2]"]) assert.ok(received.includes(placeholder), `${placeholder} sent`);
