@@ -71,6 +71,36 @@ async function route(gateway: LlmGateway, provider: AiProvider) {
   await gateway.orgConfig.changed(orgId);
 }
 
+/**
+ * Wraps the organisation's cached client for `provider` to note, per call, when the gateway handed
+ * the request to the SDK and when the SDK handed back the first text (marked `⟦n⟧` on that text):
+ * what lies between is the SDK, the network and the provider, not the gateway.
+ */
+async function timeTheSdk(gateway: LlmGateway, provider: AiProvider) {
+  const timing = new Map<string, { called: number; firstText: number }>();
+  const reachable = (await gateway.orgConfig.get(orgId)).reachable.get(provider)!;
+  const inner = reachable.client;
+  let calls = 0;
+  reachable.client = {
+    provider,
+    async *stream(req, signal) {
+      const called = performance.now();
+      const id = `${(calls += 1)}`;
+      let first = true;
+      for await (const chunk of inner.stream(req, signal)) {
+        if (first && chunk.type === "text") {
+          first = false;
+          timing.set(id, { called, firstText: performance.now() });
+          yield { ...chunk, text: `${chunk.text}⟦${id}⟧` };
+          continue;
+        }
+        yield chunk;
+      }
+    },
+  };
+  return timing;
+}
+
 /** The fake's own first-token delay, from the stamp on the first token, in ms. */
 const stampOf = (text: string) => Number(/^‹(\d+)›/.exec(text)?.[1] ?? NaN) / 1000;
 
@@ -114,17 +144,29 @@ for (const provider of ["openai", "anthropic", "gemini"] as const) {
   });
   report(`${provider} SDK called directly (floor)`, floor);
   await route(gateway, provider);
+  const timing = await timeTheSdk(gateway, provider);
+  const own: number[] = [];
   const overheads = await load(STREAMS + WARMUP, async () => {
     const started = performance.now();
     const call = await gateway.prepare(request);
     let overhead = NaN;
     for await (const event of call.run(new AbortController().signal)) {
-      if (event.type === "delta" && Number.isNaN(overhead)) overhead = performance.now() - started - stampOf(event.text);
+      if (event.type === "delta" && Number.isNaN(overhead)) {
+        const now = performance.now();
+        overhead = now - started - stampOf(event.text);
+        const t = timing.get(/⟦(\d+)⟧/.exec(event.text)?.[1] ?? "");
+        // The gateway's own code: before the SDK was called, and from the SDK's first text to the delta.
+        if (t) own.push(t.called - started + (now - t.firstText));
+      }
+      // Like the co-pilot: the answer is complete at `done` (the ledger row follows on its own).
+      if (event.type === "done") break;
     }
     return overhead;
   });
   report(`gateway core, ${provider} SDK`, overheads);
   console.log(`  ${"".padEnd(34)} the gateway adds p50 ${ms(pct(overheads, 50) - pct(floor, 50))}, p99 ${ms(pct(overheads, 99) - pct(floor, 99))} over the SDK alone`);
+  own.splice(0, WARMUP);
+  report(`  of which the gateway's own code`, own.sort((a, b) => a - b));
 }
 
 // ---- 2. the whole HTTP path ------------------------------------------------------------------------

@@ -121,6 +121,13 @@ for (const provider of Object.keys(dialects) as AiProvider[]) {
     await waitFor(() => received.closedEarly, { what: "the fake to see the connection closed" });
   });
 
+  test("[L1] a finished attempt leaves its connection open for the next one (keep-alive)", async ({ fake, client }) => {
+    const before = { connections: fake.connectionCount(), requests: fake.requests.length };
+    for (let i = 0; i < 5; i++) for await (const _ of runAttempt(client, request, new AbortController().signal, timeouts, newStats()));
+    assert.is(fake.requests.length - before.requests, 5);
+    assert.ok(fake.connectionCount() - before.connections <= 1, `${fake.connectionCount() - before.connections} new connections for 5 calls`);
+  });
+
   if (provider === "perplexity") {
     test("[L4] Perplexity's citations are kept", async ({ fake, client }) => {
       const citations = ["https://example.com/a", "https://example.com/b"];

@@ -57,11 +57,10 @@ export async function* runChain(plan: RunPlan, signal: AbortSignal): AsyncGenera
       let problem: string | undefined;
       let result: unknown;
       let recorded = false;
-      const record = async (outcome: AiOutcome) => {
+      const record = (outcome: AiOutcome) => {
         recorded = true;
-        const usage = await recordAttempt(plan, target, attemptNo, outcome, stats, promptChars);
         tried.push({ provider: target.provider, model: target.model, outcome });
-        return usage;
+        return recordAttempt(plan, target, attemptNo, outcome, stats, promptChars);
       };
       try {
         try {
@@ -91,9 +90,10 @@ export async function* runChain(plan: RunPlan, signal: AbortSignal): AsyncGenera
             problem = checked.problem;
           }
         }
-        const usage = await record(failure?.outcome ?? "ok");
+        const { usage, written } = record(failure?.outcome ?? "ok");
         if (!failure) {
           if (plan.schema) yield { type: "delta", text: JSON.stringify(result) };
+          // The reader gets `done` at once; the stream ends once the ledger has the row.
           yield {
             type: "done",
             provider: target.provider,
@@ -102,11 +102,13 @@ export async function* runChain(plan: RunPlan, signal: AbortSignal): AsyncGenera
             ...(stats.citations.length > 0 ? { citations: stats.citations } : {}),
             ...(plan.schema ? { result } : {}),
           };
+          await written;
           return;
         }
+        await written;
       } finally {
         // The consumer stopped listening at a `yield`: the attempt still goes into the ledger.
-        if (!recorded) await record("cancelled");
+        if (!recorded) await record("cancelled").written;
       }
       if (failure.outcome === "cancelled") throw new CompletionCancelled("The request was cancelled");
       if (failure.outcome === "invalid_output" && !repaired && problem) {
@@ -129,7 +131,8 @@ export async function* runChain(plan: RunPlan, signal: AbortSignal): AsyncGenera
   throw new AppError("unavailable", "No AI provider could answer", { reason: "all_failed", attempts: tried });
 }
 
-async function recordAttempt(plan: RunPlan, target: AiRouteTarget, attempt: number, outcome: AiOutcome, stats: AttemptStats, promptChars: number) {
+/** The attempt's billed usage now, and the promise of its ledger row (which never rejects). */
+function recordAttempt(plan: RunPlan, target: AiRouteTarget, attempt: number, outcome: AiOutcome, stats: AttemptStats, promptChars: number) {
   const tokens = billedTokens(stats, promptChars, outcome === "ok" || outcome === "invalid_output");
   const price = plan.priceOf(target.provider, target.model);
   const cost = price ? costMicroUsd(price, tokens.inputTokens, tokens.outputTokens) : 0;
@@ -148,13 +151,11 @@ async function recordAttempt(plan: RunPlan, target: AiRouteTarget, attempt: numb
     firstTokenMs: stats.firstTokenMs,
     totalMs: stats.totalMs,
   };
-  try {
-    await plan.record(entry);
-  } catch (err) {
+  const written = plan.record(entry).catch((err: unknown) => {
     // The answer is more use to the technician than a perfect ledger; the loss is logged loudly.
     plan.log.error({ err, callId: plan.callId, attempt }, "llm usage not recorded");
-  }
-  return { inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens, costMicroUsd: cost };
+  });
+  return { usage: { inputTokens: tokens.inputTokens, outputTokens: tokens.outputTokens, costMicroUsd: cost }, written };
 }
 
 function checkStructured(answer: string, schema: z.ZodType): { ok: true; value: unknown } | { ok: false; problem: string } {

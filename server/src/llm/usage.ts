@@ -53,7 +53,7 @@ export interface UsageLedger {
  * (the embedded one runs on this thread) busy exactly when other streams' first tokens arrive.
  */
 const BATCH_MS = 20;
-const MAX_BATCH = 200;
+const MAX_BATCH = 100;
 
 export function usageLedger(db: Db): UsageLedger {
   let waiting: { entry: AttemptRecord; done: (err?: unknown) => void }[] = [];
@@ -65,21 +65,18 @@ export function usageLedger(db: Db): UsageLedger {
     const batch = waiting;
     waiting = [];
     if (batch.length === 0) return;
-    const rows = batch.map(({ entry: e }) => ({
-      org_id: e.orgId, call_id: e.callId, attempt: e.attempt, user_id: e.userId, ticket_id: e.ticketId, task: e.task, provider: e.provider,
-      model: e.model, outcome: e.outcome, input_tokens: e.inputTokens, output_tokens: e.outputTokens, usage_estimated: e.usageEstimated,
-      cost_micro_usd: e.costMicroUsd, priced: e.priced, first_token_ms: e.firstTokenMs, total_ms: e.totalMs,
-    }));
+    const columns = 16;
+    const values = batch.map((_, i) => `(${Array.from({ length: columns }, (_, j) => `$${i * columns + j + 1}`).join(", ")})`);
+    const params = batch.flatMap(({ entry: e }) => [
+      e.orgId, e.callId, e.attempt, e.userId, e.ticketId, e.task, e.provider, e.model, e.outcome, e.inputTokens, e.outputTokens,
+      e.usageEstimated, e.costMicroUsd, e.priced, e.firstTokenMs, e.totalMs,
+    ]);
     try {
       await db.query(
         `insert into ai_usage (org_id, call_id, attempt, user_id, ticket_id, task, provider, model, outcome, input_tokens, output_tokens,
            usage_estimated, cost_micro_usd, priced, first_token_ms, total_ms)
-         select org_id, call_id, attempt, user_id, ticket_id, task, provider, model, outcome, input_tokens, output_tokens,
-           usage_estimated, cost_micro_usd, priced, first_token_ms, total_ms
-         from jsonb_to_recordset($1::jsonb) as r(org_id uuid, call_id uuid, attempt smallint, user_id uuid, ticket_id uuid, task text,
-           provider text, model text, outcome text, input_tokens integer, output_tokens integer, usage_estimated boolean,
-           cost_micro_usd bigint, priced boolean, first_token_ms integer, total_ms integer)`,
-        [JSON.stringify(rows)],
+         values ${values.join(", ")}`,
+        params,
       );
       for (const { done } of batch) done();
     } catch (err) {

@@ -54,6 +54,8 @@ export interface FakeProvider {
   setDefault(behavior: FakeBehavior): void;
   /** Responses still open right now. */
   openCount(): number;
+  /** TCP connections accepted so far: fewer than requests when callers keep connections alive. */
+  connectionCount(): number;
   close(): Promise<void>;
 }
 
@@ -65,11 +67,13 @@ export async function startFakeProvider(dialect: FakeDialect, options: { default
   const requests: FakeRequest[] = [];
   const sockets = new Set<Socket>();
   let open = 0;
+  let connections = 0;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
   });
   server.on("connection", (socket) => {
+    connections += 1;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -155,6 +159,7 @@ export async function startFakeProvider(dialect: FakeDialect, options: { default
     enqueue: (...behaviors) => void queue.push(...behaviors),
     setDefault: (behavior) => void (fallback = behavior),
     openCount: () => open,
+    connectionCount: () => connections,
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
