@@ -8,7 +8,8 @@
 // Run:   node --import tsx bench/collab/run.ts [--quick]
 // Sizes: --clients 10,50,200  --docs 1000  --seconds 8  --warmup 2  --rate <updates/s per client>
 //        --updates <per client, throughput phase>  --servers ours-pglite,ours-postgres,reference
-//        --profile <dir> (V8 CPU profiles of our server)  --no-write (keep results.md)
+//        --profile <dir> (V8 CPU profiles of our server)  --entry <file> (a variant of main.ts)
+//        --no-write (keep results.md)
 // Each flag can also be given as an environment variable: COLLAB_BENCH_CLIENTS=10,50 and so on.
 // Every connection goes to 127.0.0.1; the run is bounded by --max-minutes (default 12).
 import { writeFileSync } from "node:fs";
@@ -40,6 +41,7 @@ const THROUGHPUT_TIMEOUT_MS = 60_000;
 const MAX_MINUTES = number("max-minutes", 12);
 const SERVERS = (option("servers")?.split(",") ?? serverKinds).filter((k): k is ServerKind => serverKinds.includes(k as ServerKind));
 const PROFILE_DIR = option("profile") && path.resolve(option("profile")!);
+const ENTRY = option("entry") && path.resolve(option("entry")!);
 const WRITE = !argv.includes("--no-write");
 
 // The bench's own process sends and applies everything: keep sends and receipts per second in the
@@ -115,7 +117,7 @@ line(`starting ${kinds.join(", ")} …`);
 const startMs = performance.now();
 const starts = await Promise.allSettled(
   kinds.map(async (kind) => {
-    const server = await (kind === "reference" ? startReference() : startOurs(kind === "ours-pglite" ? "pglite" : "postgres", { profileDir: PROFILE_DIR }));
+    const server = await (kind === "reference" ? startReference() : startOurs(kind === "ours-pglite" ? "pglite" : "postgres", { profileDir: PROFILE_DIR, entry: ENTRY }));
     servers.push(server);
     return server;
   }),

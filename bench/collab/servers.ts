@@ -37,6 +37,8 @@ export interface BenchServer {
 export interface StartOptions {
   /** Directory for V8 CPU profiles of our server (`--cpu-prof`); none when undefined. */
   profileDir?: string;
+  /** Entry script instead of server/src/main.ts (a variant under study); it must print the same "running at" line. */
+  entry?: string;
 }
 
 function readStatus(pid: number, field: string): number {
@@ -116,7 +118,7 @@ export async function startOurs(database: "pglite" | "postgres", options: StartO
       await admin.end({ timeout: 1 });
     };
   }
-  const args = [...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []), "--import", "tsx", "server/src/main.ts"];
+  const args = [...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []), "--import", "tsx", options.entry ?? "server/src/main.ts"];
   const spawnedAt = performance.now();
   let started;
   try {
