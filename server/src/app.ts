@@ -22,6 +22,7 @@ import { errorHandler, notFoundHandler, requestContext } from "./http/index.ts";
 import { createLlmGateway, registerAiRoutes } from "./llm/index.ts";
 import type { Logger } from "./log.ts";
 import { createRealtime } from "./realtime/index.ts";
+import { inviteStore, inviteTokens, registerInviteRoutes } from "./invites/index.ts";
 import { registerAgents } from "./agents/index.ts";
 import { apiKeyStore, registerApiKeyRoutes } from "./apikeys/index.ts";
 import { ingestBodyParser, registerIngestRoutes } from "./integrations/index.ts";
@@ -65,7 +66,8 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   app.set("trust proxy", config.trustProxy);
   app.set("query parser", "simple");
   const httpServer = createServer(app);
-  const realtime = createRealtime(httpServer, { sessions, users, tickets, log, redis, allowedOrigins });
+  const invites = inviteStore(db);
+  const realtime = createRealtime(httpServer, { sessions, users, tickets, log, redis, allowedOrigins, guests: invites });
   const onTicketChange = (orgId: string, change: TicketChange) => realtime.ticketChanged(orgId, change);
   const relay = redis ? await redisRelay(redis, log) : localRelay;
   const collab = createCollab({ db, tickets, relay, log, onTicketChange, ...options.collab });
@@ -101,6 +103,16 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   });
   registerTicketRoutes(api, { tickets, onChange: onTicketChange, applyPatch: collab.patchTicket, isStaff: users.isStaffOf });
   registerCollabRoutes(api, { tickets, tokens: collabTokenIssuer });
+  registerInviteRoutes(api, {
+    config,
+    db,
+    invites,
+    tokens: inviteTokens(config.sessionSecret),
+    tickets,
+    sessions,
+    rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
+    onRevoked: (inviteId) => realtime.guests.revokeInvite(inviteId),
+  });
   registerEventRoutes(api, { db });
   registerAiRoutes(api, { db, gateway: llm, httpsOnly: config.env === "production" });
   const agents = registerAgents(api, realtime.io, { db, log, presence: options.presence });

@@ -13,3 +13,4 @@ export * from "./metrics/definitions.ts";
 export * from "./protocol/metrics.ts";
 export * from "./protocol/integrations.ts";
 export * from "./collab/ticketDoc.ts";
+export * from "./protocol/invites.ts";

@@ -67,6 +67,15 @@ const table: [endpoint: string, target: Target | null, statuses: number[]][] = [
   ["DELETE /api/admin/api-keys/:id", null,       [401, 403, 403, 204, 403, 204]],
   // Ingest takes API keys, not sessions: see tests/integration/metrics-api.test.ts for the key table.
   ["POST /api/events",               null,       [401, 403, 403, 403, 403, 403]],
+  // Invites: staff of the ticket's organisation; accepting needs only the link (its token is the check).
+  // A guest principal against every route: tests/integration/invites-guest-routes.test.ts.
+  ["POST /api/tickets/:id/invites", "own-org ticket",   [401, 201, 201, 201, 201, 201]],
+  ["POST /api/tickets/:id/invites", "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["GET /api/tickets/:id/invites",  "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["GET /api/tickets/:id/invites",  "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["DELETE /api/invites/:id",       null,               [401, 204, 204, 204, 204, 204]],
+  ["POST /api/invites/accept",      null,               [200, 200, 200, 200, 200, 200]],
+  ["GET /api/guest/me",             null,               [401, 403, 403, 403, 403, 403]],
   ["GET /healthz",           null,               [200, 200, 200, 200, 200, 200]],
   ["GET /readyz",            null,               [200, 200, 200, 200, 200, 200]],
 ];
@@ -244,6 +253,36 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
     assert.equal(await rowCounts(ctx.server.db), before, "nothing stored");
     return res;
   },
+  "POST /api/tickets/:id/invites": async ({ client, ctx, ticketId }) => {
+    const res = await client.post(`/api/tickets/${ticketId}/invites`, {});
+    if (res.status === 201) {
+      const [row] = await ctx.server.db.query<{ ticket_id: string }>("select ticket_id from invites where id = $1", [res.body.invite.id]);
+      assert.is(row?.ticket_id, ticketId);
+    }
+    return res;
+  },
+  "GET /api/tickets/:id/invites": async ({ client, ticketId }) => {
+    const res = await client.get(`/api/tickets/${ticketId}/invites`);
+    if (res.status === 200) for (const invite of res.body.invites) assert.is(invite.ticketId, ticketId);
+    return res;
+  },
+  "DELETE /api/invites/:id": async ({ client, ctx, row }) => {
+    const org = orgOf(row.who);
+    const inviteOf = async (o: "demo" | "demo-ru") =>
+      (await ctx.clients[o === "demo" ? "demo admin" : "demo-ru admin"].post(`/api/tickets/${ctx.tickets[o]}/invites`, {})).body.invite.id;
+    const res = await client.delete(`/api/invites/${await inviteOf(org)}`);
+    if (res.status === 204) assert.is((await client.delete(`/api/invites/${await inviteOf(otherOrg(org))}`)).status, 404, "another organisation's invite is not found");
+    return res;
+  },
+  "POST /api/invites/accept": async ({ client, ctx, row }) => {
+    const org = orgOf(row.who);
+    const { url } = (await ctx.clients[org === "demo" ? "demo admin" : "demo-ru admin"].post(`/api/tickets/${ctx.tickets[org]}/invites`, {})).body.invite;
+    // A copy of the caller's cookie jar: accepting sets a guest cookie, which must not replace the row's session.
+    const res = await clientWith(ctx.server.url, client.cookie).post("/api/invites/accept", { token: url.split("/join/")[1], name: "Probe" });
+    if (res.status === 200) assert.is(res.body.guest.ticketId, ctx.tickets[org]);
+    return res;
+  },
+  "GET /api/guest/me": ({ client }) => client.get("/api/guest/me"),
   "GET /healthz": ({ client }) => client.get("/healthz"),
   "GET /readyz": ({ client }) => client.get("/readyz"),
 };

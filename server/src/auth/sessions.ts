@@ -22,9 +22,10 @@ export function sessionStore(db: Db, secret: string) {
     /** The stored id of a token: socket rooms use it so a logout can drop that session's sockets. */
     idOf,
 
-    async create(principal: Principal): Promise<{ token: string; expiresAt: Date }> {
+    /** `notAfter` shortens the session (a guest's ends with its invite); it never lengthens it. */
+    async create(principal: Principal, notAfter?: Date): Promise<{ token: string; expiresAt: Date }> {
       const token = randomBytes(32).toString("base64url");
-      const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+      const expiresAt = new Date(Math.min(Date.now() + SESSION_TTL_MS, notAfter?.getTime() ?? Infinity));
       await db.query(
         "insert into sessions (id, org_id, user_id, guest_id, ticket_id, expires_at) values ($1, $2, $3, $4, $5, $6)",
         principal.kind === "user"

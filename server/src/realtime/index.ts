@@ -15,6 +15,7 @@ import { sessionTokenFrom, type SessionStore, type StaffPrincipal, type UserStor
 import { AppError, validationError } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { TicketChange, TicketStore } from "../tickets/index.ts";
+import { attachGuestNamespace, type GuestLookup } from "./guests.ts";
 
 interface SocketData {
   principal: StaffPrincipal;
@@ -31,6 +32,8 @@ export interface RealtimeDeps {
   log: Logger;
   redis?: RedisClientType;
   allowedOrigins: string[];
+  /** Finds a guest whose access still stands (invite neither revoked nor expired). */
+  guests: GuestLookup;
 }
 
 const orgRoom = (orgId: string) => `org:${orgId}`;
@@ -54,6 +57,10 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     },
     ...(deps.redis ? { adapter: createAdapter(deps.redis, { streamName: "caseroom:socket.io" }) } : {}),
   });
+
+  // Guests live in their own namespace ("/guest"): nothing emitted on the staff namespace (ticket
+  // changes, presence, metrics, internal notes) can reach them, whatever room a bug might put them in.
+  const guests = attachGuestNamespace(io, { sessions: deps.sessions, guests: deps.guests, log: deps.log });
 
   io.use(async (socket, next) => {
     try {
@@ -142,6 +149,8 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 
   return {
     io,
+    /** The guest namespace: its sockets are customers confined to one ticket each. */
+    guests,
     /** Pushes a committed ticket change to everyone of the organisation. */
     ticketChanged(orgId: string, change: TicketChange) {
       io.to(orgRoom(orgId)).emit("ticket:changed", {
@@ -153,8 +162,12 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     /** Drops the sockets of a session that logged out, on every node. */
     disconnectSession(sessionToken: string) {
       io.in(sessionRoom(deps.sessions.idOf(sessionToken))).disconnectSockets(true);
+      guests.disconnectSession(deps.sessions.idOf(sessionToken));
     },
+    /** Staff sockets that opened the ticket (ticket:watch): every message, internal ones included. */
+    toTicketStaff: (ticketId: string) => io.to(ticketRoom(ticketId)),
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
   };
 }
 export type Realtime = ReturnType<typeof createRealtime>;
+export { GUEST_NAMESPACE, type GuestNamespace, type GuestRealtime, type GuestSocket } from "./guests.ts";
