@@ -4,6 +4,8 @@
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# espeak-ng speaks the test and benchmark phrases that the transcription tests feed in.
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 if ! command -v docker-compose >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1; then missing+=(docker-compose); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

@@ -48,7 +48,7 @@ test("defaults: development on port 3000, embedded database, no optional service
   assert.is(config.demoPassword, "caseroom");
   assert.is(config.trustProxy, false);
   assert.is(config.livekit, undefined);
-  assert.equal(config.stt, { deepgramApiKey: undefined, baseUrl: undefined, apiKey: undefined });
+  assert.equal(config.stt, { deepgramApiKey: undefined, deepgramBaseUrl: undefined, deepgramModel: "nova-3", baseUrl: undefined, apiKey: undefined, model: "whisper-1", language: undefined });
   for (const provider of Object.values(config.llm)) assert.equal(provider, { apiKey: undefined, baseUrl: undefined });
   assert.equal(config.storage, { dir: path.join(path.resolve(dataDir), "attachments"), s3: undefined });
 });
@@ -144,6 +144,10 @@ const reserved: [name: string, value: string, landed: (c: Config) => unknown][] 
   ["DEEPGRAM_API_KEY", "dg-key", (c) => c.stt.deepgramApiKey],
   ["STT_BASE_URL", "http://stt.internal:9000", (c) => c.stt.baseUrl],
   ["STT_API_KEY", "stt-key", (c) => c.stt.apiKey],
+  ["DEEPGRAM_BASE_URL", "https://deepgram.proxy.example", (c) => c.stt.deepgramBaseUrl],
+  ["DEEPGRAM_MODEL", "nova-2", (c) => c.stt.deepgramModel],
+  ["STT_MODEL", "whisper-large-v3", (c) => c.stt.model],
+  ["STT_LANGUAGE", "ru", (c) => c.stt.language],
   ...(["anthropic", "gemini", "openai", "deepseek", "perplexity"] as const).flatMap((p): typeof reserved => [
     [`${p.toUpperCase()}_API_KEY`, `${p}-key`, (c) => c.llm[p].apiKey],
     [`${p.toUpperCase()}_BASE_URL`, `https://${p}.proxy.example/v1`, (c) => c.llm[p].baseUrl],

@@ -32,11 +32,21 @@ const EnvSchema = z.object({
   LIVEKIT_API_KEY: optionalSecret,
   LIVEKIT_API_SECRET: optionalSecret,
   DEEPGRAM_API_KEY: optionalSecret,
+  // Peer-to-peer calls: comma-separated stun:/turn: URLs; TURN credentials are minted from the secret
+  // shared with coturn (its use-auth-secret REST scheme), so no long-lived password reaches a browser.
+  STUN_URLS: z.string().regex(/^stuns?:[^,\s]+(,stuns?:[^,\s]+)*$/, "comma-separated stun: URLs").optional(),
+  TURN_URLS: z.string().regex(/^turns?:[^,\s]+(,turns?:[^,\s]+)*$/, "comma-separated turn: URLs").optional(),
+  TURN_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  DEEPGRAM_BASE_URL: optionalUrl,
+  DEEPGRAM_MODEL: z.string().min(1).default("nova-3"),
   STT_BASE_URL: optionalUrl,
   STT_API_KEY: optionalSecret,
+  STT_MODEL: z.string().min(1).default("whisper-1"),
+  STT_LANGUAGE: z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "a language code such as en or ru").optional(),
   ...llmEnv,
   LLM_FIRST_TOKEN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   LLM_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(180_000),
+  LLM_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   SECRETS_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   STORAGE_DIR: z.string().min(1).optional(),
   S3_ENDPOINT: optionalUrl,
@@ -64,10 +74,24 @@ export interface Config {
   demoPassword: string;
   trustProxy: boolean;
   livekit: { url: string; apiKey: string; apiSecret: string } | undefined;
-  stt: { deepgramApiKey: string | undefined; baseUrl: string | undefined; apiKey: string | undefined };
+  stt: {
+    deepgramApiKey: string | undefined;
+    /** Another address for Deepgram (a proxy; the local fake in tests). */
+    deepgramBaseUrl: string | undefined;
+    deepgramModel: string;
+    baseUrl: string | undefined;
+    apiKey: string | undefined;
+    model: string;
+    /** Spoken language for both engines; unset lets the engine decide. */
+    language: string | undefined;
+  };
+  /** ICE servers for peer-to-peer calls; empty lists: host candidates only (one network). */
+  ice: { stunUrls: string[]; turn: { urls: string[]; secret: string } | undefined };
   llm: Record<LlmProviderName, { apiKey: string | undefined; baseUrl: string | undefined }>;
   /** Limits per provider attempt: until the first token arrives, and overall. */
   llmTimeouts: { firstTokenMs: number; totalMs: number };
+  /** AI answers one user may have streaming at once (per node); more are refused with 429. */
+  llmMaxStreamsPerUser: number;
   /**
    * Key material for secrets stored in the database (organisations' provider keys). Outside production
    * it falls back to SESSION_SECRET; in production only SECRETS_KEY counts, so rotating the session
@@ -102,6 +126,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (s3Parts.some(Boolean) && !s3Parts.every(Boolean)) {
     throw new ConfigError("Invalid configuration:\n  S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set all or none");
   }
+  if (Boolean(e.TURN_URLS) !== Boolean(e.TURN_SECRET)) {
+    throw new ConfigError("Invalid configuration:\n  TURN_URLS, TURN_SECRET: set both or neither");
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
   const provider = (p: (typeof llmProviders)[number]) => ({ apiKey: e[`${p}_API_KEY`], baseUrl: e[`${p}_BASE_URL`] });
@@ -120,7 +147,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoPassword: e.DEMO_PASSWORD,
     trustProxy: e.TRUST_PROXY === "true",
     livekit: e.LIVEKIT_URL ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! } : undefined,
-    stt: { deepgramApiKey: e.DEEPGRAM_API_KEY, baseUrl: e.STT_BASE_URL, apiKey: e.STT_API_KEY },
+    stt: {
+      deepgramApiKey: e.DEEPGRAM_API_KEY,
+      deepgramBaseUrl: e.DEEPGRAM_BASE_URL,
+      deepgramModel: e.DEEPGRAM_MODEL,
+      baseUrl: e.STT_BASE_URL,
+      apiKey: e.STT_API_KEY,
+      model: e.STT_MODEL,
+      language: e.STT_LANGUAGE,
+    },
+    ice: {
+      stunUrls: e.STUN_URLS ? e.STUN_URLS.split(",") : [],
+      turn: e.TURN_URLS && e.TURN_SECRET ? { urls: e.TURN_URLS.split(","), secret: e.TURN_SECRET } : undefined,
+    },
     llm: {
       anthropic: provider("ANTHROPIC"),
       gemini: provider("GEMINI"),
@@ -129,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perplexity: provider("PERPLEXITY"),
     },
     llmTimeouts: { firstTokenMs: e.LLM_FIRST_TOKEN_TIMEOUT_MS, totalMs: e.LLM_TOTAL_TIMEOUT_MS },
+    llmMaxStreamsPerUser: e.LLM_MAX_STREAMS_PER_USER,
     secretsKey: e.SECRETS_KEY ?? (production ? undefined : (e.SESSION_SECRET ?? developmentSecret(dataDir))),
     storage: {
       dir: path.resolve(e.STORAGE_DIR ?? path.join(dataDir, "attachments")),
