@@ -2,6 +2,8 @@ import { Route, Router } from "@solidjs/router";
 import { AppShell } from "./components/AppShell.tsx";
 import { CabinetPage } from "./pages/CabinetPage.tsx";
 import { AdminAiPage } from "./pages/AdminAiPage.tsx";
+import { GuestPage } from "./pages/GuestPage.tsx";
+import { JoinPage } from "./pages/JoinPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
 import { QueuePage } from "./pages/QueuePage.tsx";
@@ -12,6 +14,9 @@ export function App() {
   return (
     <Router>
       <Route path="/login" component={LoginPage} />
+      {/* The customer's pages: a guest session, no staff shell. */}
+      <Route path="/join/:token" component={JoinPage} />
+      <Route path="/guest" component={GuestPage} />
       {/* A TV page: no top bar, its own session gate. */}
       <Route path="/wallboard" component={WallboardPage} />
       <Route path="/" component={AppShell}>

@@ -5,6 +5,7 @@ import { createEffect, createMemo, createSignal, lazy, on, Show, Suspense } from
 import { A, useParams } from "@solidjs/router";
 import { TicketSchema, type Ticket } from "@caseroom/shared";
 import { ApiError, api } from "../api.ts";
+import { InviteCustomer } from "../chat/InviteCustomer.tsx";
 import { ErrorMessage } from "../components/ErrorMessage.tsx";
 import { usePageTitle } from "../components/pageTitle.ts";
 import { userColor } from "../components/userColor.ts";
@@ -65,6 +66,7 @@ export function TicketPage() {
       <p class="back-link">
         <A href="/">{t("ticket.back")}</A>
       </p>
+      <Show when={ticket()}>{(row) => <InviteCustomer ticketId={row().id} />}</Show>
       <Show when={loadError() && !ticket()}>
         <Show when={notFound()} fallback={<ErrorMessage error={loadError()} />}>
           <p class="empty-state" data-testid="ticket-not-found">{t("ticket.notFound")}</p>
