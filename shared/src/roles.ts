@@ -28,6 +28,10 @@ export const permissions = {
   "agent:status": ["admin", "supervisor", "technician"],
   "ai:use": ["admin", "supervisor", "technician"],
   "ai:admin": ["admin"],
+  "call:start": ["admin", "supervisor", "technician"],
+  // Monitor, whisper and barge, and the list of live calls.
+  "call:supervise": ["admin", "supervisor"],
+  "audit:read": ["admin"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

@@ -19,6 +19,9 @@ const expected: Record<Permission, Record<StaffRole, boolean>> = {
   "agent:status": { admin: true, supervisor: true, technician: true },
   "ai:use": { admin: true, supervisor: true, technician: true },
   "ai:admin": { admin: true, supervisor: false, technician: false },
+  "call:start": { admin: true, supervisor: true, technician: true },
+  "call:supervise": { admin: true, supervisor: true, technician: false },
+  "audit:read": { admin: true, supervisor: false, technician: false },
 };
 
 const staff = (role: StaffRole): Principal => ({ kind: "user", userId: randomUUID(), orgId: randomUUID(), role });
