@@ -6,6 +6,8 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # espeak-ng speaks the test and benchmark phrases that the transcription tests feed in.
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+# ffmpeg (ffprobe) checks uploaded voice notes and video clips and reads their duration.
+command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 if ! command -v docker-compose >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1; then missing+=(docker-compose); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
