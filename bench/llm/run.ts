@@ -13,6 +13,9 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import v8 from "node:v8";
 import vm from "node:vm";
 import type { AiProvider } from "@caseroom/shared";
@@ -22,11 +25,27 @@ import { aiAdminStore } from "../../server/src/llm/adminStore.ts";
 import { createLlmGateway, type LlmGateway } from "../../server/src/llm/index.ts";
 import { createProviderClient } from "../../server/src/llm/providers/index.ts";
 import { createLogger } from "../../server/src/log.ts";
-import { DEMO_PASSWORD, freshPglite } from "../../tests/helpers/databases.ts";
+import { DEMO_PASSWORD, freshPglite, freshPostgres } from "../../tests/helpers/databases.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    // core: the gateway as the co-pilot calls it; http: POST /api/ai/complete; memory: per open stream.
+    phases: { type: "string", default: "core,http,memory" },
+    providers: { type: "string", default: "openai,anthropic,gemini" },
+    // pglite: the embedded database (on this thread, as in a single-node install); postgres: TEST_DATABASE_URL.
+    db: { type: "string", default: "pglite" },
+    blocks: { type: "string", default: "5" },
+    // A folder: writes a CPU profile of each measured block, named by mode, to find where time goes.
+    profile: { type: "string" },
+  },
+});
+const phases = new Set(args.phases.split(","));
+const providers = args.providers.split(",") as ("openai" | "anthropic" | "gemini")[];
 
 const CONCURRENCY = 50;
-const STREAMS = 500;
-const WARMUP = 100;
+/** Streams per block; each mode runs BLOCKS measured blocks after one warm-up block. */
+const BLOCK = 100;
+const BLOCKS = Number(args.blocks);
 const HELD = 300;
 const TARGET_P99_MS = 5;
 
@@ -44,7 +63,8 @@ const fake = JSON.parse(await new Promise<string>((resolve) => createInterface({
 
 // ---- the gateway, on an embedded database -------------------------------------------------------
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "caseroom-bench-llm-"));
-const db = await freshPglite();
+const pg = args.db === "postgres" ? await freshPostgres() : undefined;
+const db = pg?.db ?? (await freshPglite());
 const config = loadConfig({
   NODE_ENV: "test",
   DATA_DIR: dataDir,
@@ -56,6 +76,8 @@ const config = loadConfig({
   OPENAI_BASE_URL: fake.urls.openai,
   GEMINI_API_KEY: "bench-gemini-key",
   GEMINI_BASE_URL: fake.urls.gemini,
+  // All streams are one user's: the per-user limit (4 by default) would refuse the 5th.
+  LLM_MAX_STREAMS_PER_USER: "100",
 });
 const log = createLogger("silent");
 const [org] = await db.query<{ id: string }>("select id from orgs where slug = 'demo'");
@@ -104,19 +126,19 @@ async function timeTheSdk(gateway: LlmGateway, provider: AiProvider) {
 /** The fake's own first-token delay, from the stamp on the first token, in ms. */
 const stampOf = (text: string) => Number(/^‹(\d+)›/.exec(text)?.[1] ?? NaN) / 1000;
 
-/** Runs `total` calls, `CONCURRENCY` at a time; returns the overheads of all but the warm-up ones. */
+/** Runs `total` calls, `CONCURRENCY` at a time; returns their overheads. */
 async function load(total: number, one: () => Promise<number>): Promise<number[]> {
-  const results: { index: number; overhead: number }[] = [];
+  const results: number[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < total) {
-        const index = next++;
-        results.push({ index, overhead: await one() });
+        next += 1;
+        results.push(await one());
       }
     }),
   );
-  return results.filter((r) => r.index >= WARMUP).map((r) => r.overhead).sort((a, b) => a - b);
+  return results;
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -127,26 +149,64 @@ function report(name: string, sorted: number[]) {
 }
 
 const load1 = () => os.loadavg()[0]!.toFixed(1);
-console.log(`machine: ${os.cpus().length} cores, load average ${load1()} at the start (other work on this machine counts against every figure)`);
-console.log(`LLM gateway overhead: ${CONCURRENCY} concurrent streams, ${STREAMS} measured after ${WARMUP} warm-up, fake first token after ${fake.firstTokenDelayMs} ms then ${fake.chunks} chunks every ${fake.chunkDelayMs} ms`);
+const loadStart = load1();
+console.log(`machine: ${os.cpus().length} cores, load average ${loadStart} at the start (other work on this machine counts against every figure)`);
+console.log(`LLM gateway overhead: ${CONCURRENCY} concurrent streams, ${BLOCKS}×${BLOCK} measured per mode (interleaved) after ${BLOCK} warm-up, database ${args.db}, fake first token after ${fake.firstTokenDelayMs} ms then ${fake.chunks} chunks every ${fake.chunkDelayMs} ms`);
 
-// ---- 1. the SDK alone, then the gateway core, per SDK --------------------------------------------
+// ---- 1 and 2: the SDK alone, the gateway core and the HTTP path, interleaved -----------------------
+// The three run in alternating blocks of BLOCK streams (each block at CONCURRENCY), so whatever else
+// this machine is doing weighs on all of them alike; the first block of each is warm-up.
 const gateway = await createLlmGateway({ db, log, config });
-for (const provider of ["openai", "anthropic", "gemini"] as const) {
+const app = await createApplication({ config, db, log });
+await new Promise<void>((resolve) => app.httpServer.listen(0, "127.0.0.1", resolve));
+const base = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
+const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "tech1@caseroom.local", password: DEMO_PASSWORD }) });
+const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
+const headers = { "content-type": "application/json", cookie };
+
+// The reading client runs in a process of its own (bench/llm/reader.ts), like the fakes: the server's
+// event loop then carries only the server's work.
+const reader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "reader.ts")], { stdio: ["pipe", "pipe", "inherit"] });
+const readerLines = createInterface({ input: reader.stdout! })[Symbol.asyncIterator]();
+/** BLOCK streams of POST /api/ai/complete, CONCURRENCY at a time, read by the reader process. */
+async function httpBlock(): Promise<number[]> {
+  reader.stdin!.write(`${JSON.stringify({ url: `${base}/api/ai/complete`, headers, body: JSON.stringify({ task: request.task, input: request.input }), count: BLOCK, concurrency: CONCURRENCY })}\n`);
+  return JSON.parse((await readerLines.next()).value as string) as number[];
+}
+
+/** Opens a streaming POST and returns its reader once the first bytes of `marker` arrived: the stream stays open. */
+async function holdOpen(url: string, init: RequestInit, marker: string) {
+  const res = await fetch(url, init);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  while (!seen.includes(marker)) seen += decoder.decode((await reader.read()).value, { stream: true });
+  return reader;
+}
+
+const profiler = new Session();
+if (args.profile) {
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.setSamplingInterval", { interval: 200 });
+}
+const summary: string[] = [];
+for (const provider of providers) {
   const direct = createProviderClient({ provider, apiKey: "bench-direct-key", baseUrl: fake.urls[provider]!, source: "environment" });
-  const floor = await load(STREAMS + WARMUP, async () => {
+  await route(gateway, provider);
+  await new Promise((r) => setTimeout(r, 50)); // the app's own gateway hears the NOTIFY
+  const timing = await timeTheSdk(gateway, provider);
+  const own: number[] = [];
+
+  const directCall = async () => {
     const started = performance.now();
     let overhead = NaN;
     for await (const chunk of direct.stream({ model: "bench-model", system: "s", messages: [{ role: "user", content: request.input }], maxOutputTokens: 100, json: false }, new AbortController().signal)) {
       if (chunk.type === "text" && Number.isNaN(overhead)) overhead = performance.now() - started - stampOf(chunk.text);
     }
     return overhead;
-  });
-  report(`${provider} SDK called directly (floor)`, floor);
-  await route(gateway, provider);
-  const timing = await timeTheSdk(gateway, provider);
-  const own: number[] = [];
-  const overheads = await load(STREAMS + WARMUP, async () => {
+  };
+  const coreCall = async () => {
     const started = performance.now();
     const call = await gateway.prepare(request);
     let overhead = NaN;
@@ -162,97 +222,103 @@ for (const provider of ["openai", "anthropic", "gemini"] as const) {
       if (event.type === "done") break;
     }
     return overhead;
-  });
-  report(`gateway core, ${provider} SDK`, overheads);
-  console.log(`  ${"".padEnd(34)} the gateway adds p50 ${ms(pct(overheads, 50) - pct(floor, 50))}, p99 ${ms(pct(overheads, 99) - pct(floor, 99))} over the SDK alone`);
-  own.splice(0, WARMUP);
-  report(`  of which the gateway's own code`, own.sort((a, b) => a - b));
-}
-
-// ---- 2. the whole HTTP path ------------------------------------------------------------------------
-const app = await createApplication({ config, db, log });
-await new Promise<void>((resolve) => app.httpServer.listen(0, "127.0.0.1", resolve));
-const base = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
-const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "tech1@caseroom.local", password: DEMO_PASSWORD }) });
-const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
-const headers = { "content-type": "application/json", cookie };
-
-/** Opens POST /api/ai/complete, reads it to the end, and returns the overhead at the first delta. */
-async function httpCall(): Promise<number> {
-  const started = performance.now();
-  const res = await fetch(`${base}/api/ai/complete`, { method: "POST", headers, body: JSON.stringify({ task: request.task, input: request.input }) });
-  const decoder = new TextDecoder();
-  let buffer = "";
-  let overhead = NaN;
-  for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(part, { stream: true });
-    const data = Number.isNaN(overhead) ? /event: delta\ndata: (.*)\n\n/.exec(buffer)?.[1] : undefined;
-    if (data) overhead = performance.now() - started - stampOf(JSON.parse(data).text);
+  };
+  const modes: { name: string; one: (() => Promise<number>) | null; results: number[] }[] = [
+    { name: `${provider} SDK called directly (floor)`, one: directCall, results: [] as number[] },
+    ...(phases.has("core") ? [{ name: `gateway core, ${provider} SDK`, one: coreCall, results: [] as number[] }] : []),
+    ...(phases.has("http") ? [{ name: `HTTP + SSE, ${provider} SDK`, one: null, results: [] as number[] }] : []),
+  ];
+  for (let block = 0; block <= BLOCKS; block++) {
+    for (const mode of modes) {
+      const ownBefore = own.length;
+      if (args.profile && block > 0) await profiler.post("Profiler.start");
+      const overheads = mode.one ? await load(BLOCK, mode.one) : await httpBlock();
+      if (args.profile && block > 0) {
+        const { profile } = (await profiler.post("Profiler.stop")) as { profile: object };
+        mkdirSync(args.profile, { recursive: true });
+        writeFileSync(path.join(args.profile, `${mode.name.replace(/\W+/g, "-")}-${block}.cpuprofile`), JSON.stringify(profile));
+      }
+      if (block > 0) mode.results.push(...overheads);
+      else if (mode.one === coreCall) own.splice(ownBefore);
+    }
   }
-  return overhead;
-}
-
-/** Opens a streaming POST and returns its reader once the first bytes of `marker` arrived: the stream stays open. */
-async function holdOpen(url: string, init: RequestInit, marker: string) {
-  const res = await fetch(url, init);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let seen = "";
-  while (!seen.includes(marker)) seen += decoder.decode((await reader.read()).value, { stream: true });
-  return reader;
-}
-
-for (const provider of ["openai", "anthropic", "gemini"] as const) {
-  await route(gateway, provider);
-  await new Promise((r) => setTimeout(r, 50)); // the app's own gateway hears the NOTIFY
-  report(`HTTP + SSE, ${provider} SDK`, await load(STREAMS + WARMUP, httpCall));
+  const [floor, ...rest] = modes.map((m) => ({ ...m, sorted: m.results.sort((a, b) => a - b) }));
+  report(floor!.name, floor!.sorted);
+  for (const mode of rest) {
+    report(mode.name, mode.sorted);
+    const line = `p50 ${ms(pct(mode.sorted, 50) - pct(floor!.sorted, 50))}, p99 ${ms(pct(mode.sorted, 99) - pct(floor!.sorted, 99))} over the SDK alone; p99 ratio ${(pct(mode.sorted, 99) / pct(floor!.sorted, 99)).toFixed(2)}x`;
+    console.log(`  ${"".padEnd(34)} adds ${line}`);
+    summary.push(`| ${mode.name} | ${ms(pct(mode.sorted, 50))} | ${ms(pct(mode.sorted, 99))} | ${ms(pct(floor!.sorted, 50))} | ${ms(pct(floor!.sorted, 99))} | ${(pct(mode.sorted, 99) / pct(floor!.sorted, 99)).toFixed(2)}x |`);
+    if (mode.one === coreCall) {
+      const sortedOwn = own.sort((a, b) => a - b);
+      report(`  of which the gateway's own code`, sortedOwn);
+      summary.push(`| of which the gateway's own code (${provider}) | ${ms(pct(sortedOwn, 50))} | ${ms(pct(sortedOwn, 99))} | | | |`);
+    }
+  }
 }
 
 // ---- 3. memory per open stream ---------------------------------------------------------------------
-console.log(`\nMemory per open stream (${HELD} streams held open after their first token):`);
-await aiAdminStore(db, gateway, { httpsOnly: false }).addProvider(orgId, user!.id, { provider: "openai", apiKey: "bench-held-key-0123", baseUrl: fake.urls["openai-hold"]! });
-await route(gateway, "openai");
-await new Promise((r) => setTimeout(r, 50));
+const memory: string[] = [];
+if (phases.has("memory")) {
+  console.log(`\nMemory per open stream (${HELD} streams held open after their first token):`);
+  await aiAdminStore(db, gateway, { httpsOnly: false }).addProvider(orgId, user!.id, { provider: "openai", apiKey: "bench-held-key-0123", baseUrl: fake.urls["openai-hold"]! });
+  await route(gateway, "openai");
+  await new Promise((r) => setTimeout(r, 50));
 
-const settle = async () => {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 20));
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  /** Bytes of heap (with buffers) per stream held open by `open`; the streams are closed afterwards. */
+  async function memoryPer(open: (signal: AbortSignal) => Promise<unknown>): Promise<number> {
+    await settle();
+    const before = process.memoryUsage();
+    const controllers = Array.from({ length: HELD }, () => new AbortController());
+    const held = await Promise.all(controllers.map((c) => open(c.signal)));
+    await settle();
+    const after = process.memoryUsage();
+    for (const c of controllers) c.abort();
+    held.length = 0;
+    await new Promise((r) => setTimeout(r, 300));
+    return (after.heapUsed + after.external - before.heapUsed - before.external) / HELD;
   }
-};
-/** Bytes of heap (with buffers) per stream held open by `open`; the streams are closed afterwards. */
-async function memoryPer(open: (signal: AbortSignal) => Promise<unknown>): Promise<number> {
-  await settle();
-  const before = process.memoryUsage();
-  const controllers = Array.from({ length: HELD }, () => new AbortController());
-  const held = await Promise.all(controllers.map((c) => open(c.signal)));
-  await settle();
-  const after = process.memoryUsage();
-  for (const c of controllers) c.abort();
-  held.length = 0;
-  await new Promise((r) => setTimeout(r, 300));
-  return (after.heapUsed + after.external - before.heapUsed - before.external) / HELD;
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+  const core = await memoryPer(async (signal) => {
+    const call = await gateway.prepare(request);
+    const iterator = call.run(signal);
+    await iterator.next();
+    return iterator;
+  });
+  console.log(`  ${"gateway core (with SDK and socket)".padEnd(40)} ${kib(core)}`);
+  const http = await memoryPer((signal) => holdOpen(`${base}/api/ai/complete`, { method: "POST", headers, body: JSON.stringify({ task: request.task, input: request.input }), signal }, "event: delta"));
+  const client = await memoryPer((signal) =>
+    holdOpen(`${fake.urls["openai-hold"]}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", stream: true }), signal }, "held"),
+  );
+  console.log(`  ${"HTTP + SSE, server side".padEnd(40)} ${kib(http - client)}   (${kib(http)} measured, less ${kib(client)} for the reading client in this process)`);
+  memory.push(`gateway core (with SDK and socket): ${kib(core)}`, `HTTP + SSE, server side: ${kib(http - client)} (${kib(http)} measured, less ${kib(client)} for the reading client)`);
 }
-const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-const core = await memoryPer(async (signal) => {
-  const call = await gateway.prepare(request);
-  const iterator = call.run(signal);
-  await iterator.next();
-  return iterator;
-});
-console.log(`  ${"gateway core (with SDK and socket)".padEnd(40)} ${kib(core)}`);
-const http = await memoryPer((signal) => holdOpen(`${base}/api/ai/complete`, { method: "POST", headers, body: JSON.stringify({ task: request.task, input: request.input }), signal }, "event: delta"));
-const client = await memoryPer((signal) =>
-  holdOpen(`${fake.urls["openai-hold"]}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", stream: true }), signal }, "held"),
-);
-console.log(`  ${"HTTP + SSE, server side".padEnd(40)} ${kib(http - client)}   (${kib(http)} measured, less ${kib(client)} for the reading client in this process)`);
-
-console.log(`\nload average ${load1()} at the end`);
+const loadEnd = load1();
+console.log(`\nload average ${loadEnd} at the end`);
+if (args.phases === "core,http,memory") {
+  writeFileSync(
+    path.join(import.meta.dirname, "results.md"),
+    `# LLM gateway overhead (bench/llm/run.ts, --db=${args.db})\n\n` +
+      `Measured ${new Date().toISOString()} on ${os.cpus().length} cores; load average ${loadStart} before, ${loadEnd} after. ` +
+      `${CONCURRENCY} concurrent streams; ${BLOCKS} blocks of ${BLOCK} streams per mode, interleaved, after one warm-up block each. ` +
+      `Overhead = time to the first token − the fake provider's own first-token delay (stamped by the fake).\n\n` +
+      `| path | p50 | p99 | direct SDK p50 | direct SDK p99 | p99 ratio |\n| --- | --- | --- | --- | --- | --- |\n${summary.join("\n")}\n\n` +
+      `Memory per open stream (${HELD} held open): ${memory.join("; ")}.\n`,
+  );
+}
 await new Promise((r) => setTimeout(r, 200));
 await app.close();
 await gateway.close();
-await db.close();
+await (pg ? pg.drop() : db.close());
 child.stdin!.end();
+reader.stdin!.end();
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);

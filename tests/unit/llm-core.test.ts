@@ -10,13 +10,23 @@ import { loadConfig } from "../../server/src/config/index.ts";
 const costs = suite("[A2] cost");
 
 costs("micro-dollars from per-million prices, rounded up, exact for large counts", () => {
-  const price = { inputMicroUsdPerMTok: 3_000_000, outputMicroUsdPerMTok: 15_000_000 };
-  assert.is(costMicroUsd(price, 1_000_000, 0), 3_000_000);
-  assert.is(costMicroUsd(price, 1000, 100), 4500);
-  assert.is(costMicroUsd(price, 1, 0), 3);
-  assert.is(costMicroUsd({ inputMicroUsdPerMTok: 100_000, outputMicroUsdPerMTok: 0 }, 1, 0), 1, "a fraction of a micro-dollar rounds up");
-  assert.is(costMicroUsd(price, 0, 0), 0);
-  assert.is(costMicroUsd(price, 2_000_000_000, 2_000_000_000), 36_000_000_000);
+  const price = { inputMicroUsdPerMTok: 3_000_000, outputMicroUsdPerMTok: 15_000_000, requestMicroUsd: 0 };
+  assert.is(costMicroUsd(price, 1_000_000, 0, true), 3_000_000);
+  assert.is(costMicroUsd(price, 1000, 100, true), 4500);
+  assert.is(costMicroUsd(price, 1, 0, true), 3);
+  assert.is(costMicroUsd({ inputMicroUsdPerMTok: 100_000, outputMicroUsdPerMTok: 0, requestMicroUsd: 0 }, 1, 0, true), 1, "a fraction of a micro-dollar rounds up");
+  assert.is(costMicroUsd(price, 0, 0, true), 0);
+  assert.is(costMicroUsd(price, 2_000_000_000, 2_000_000_000, true), 36_000_000_000);
+});
+
+costs("a per-request fee (Perplexity's search) is added once to an answered request, not to a refused one", () => {
+  const sonar = defaultPrices.find((p) => p.provider === "perplexity" && p.model === "sonar")!;
+  // $1 in, $1 out per million tokens and $5 per 1,000 requests: 1000 + 500 tokens = 1500 µ$, plus 5000 µ$.
+  assert.is(costMicroUsd(sonar, 1000, 500, true), 6500);
+  assert.is(costMicroUsd(sonar, 0, 0, false), 0);
+  assert.is(costMicroUsd(sonar, 0, 0, true), 5000, "an answer with no tokens still did its search");
+  assert.ok(defaultPrices.filter((p) => p.provider !== "perplexity").every((p) => p.requestMicroUsd === 0), "only Perplexity has a request fee");
+  assert.ok(defaultPrices.filter((p) => p.provider === "perplexity").every((p) => p.requestMicroUsd > 0));
 });
 
 costs("every default model has a default price", () => {

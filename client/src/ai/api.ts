@@ -16,6 +16,7 @@ import {
   type CreateAiProviderBody,
   type PatchAiProviderBody,
   type PatchAiSettingsBody,
+  type PutAiPricesBody,
 } from "@caseroom/shared";
 import { request } from "../api.ts";
 
@@ -35,6 +36,7 @@ export const aiApi = {
   setRoute: (task: AiTask, chain: AiRouteTarget[] | null) => request("PUT", `/api/admin/ai/routing/${encodeURIComponent(task)}`, RouteResponse, { chain }),
 
   prices: () => request("GET", "/api/admin/ai/prices", AiPricesResponseSchema),
+  setPrices: (body: PutAiPricesBody) => request("PUT", "/api/admin/ai/prices", AiPricesResponseSchema, body),
 
   usage: (query: { groupBy: AiUsageGroup; from?: string | undefined; to?: string | undefined }) => {
     const search = new URLSearchParams({ groupBy: query.groupBy });

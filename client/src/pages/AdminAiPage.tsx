@@ -1,6 +1,7 @@
-// /admin/ai: the organisation's LLM providers and keys, routing per task, budget and redaction, and
-// usage and cost. Admins only; the server refuses everyone else whatever this page shows.
+// /admin/ai: the organisation's LLM providers and keys, routing per task, usage and cost, the price
+// table, and budget and redaction. Admins only; the server refuses everyone else whatever this page shows.
 import { createResource, createSignal, Match, Show, Switch } from "solid-js";
+import { PricesPanel } from "../ai/PricesPanel.tsx";
 import { ProvidersPanel } from "../ai/ProvidersPanel.tsx";
 import { RoutingPanel } from "../ai/RoutingPanel.tsx";
 import { SettingsPanel } from "../ai/SettingsPanel.tsx";
@@ -19,6 +20,7 @@ export function AdminAiPage() {
   const [providers] = createResource(() => (isAdmin() ? version() + 1 : false), () => aiApi.providers());
   const [routing] = createResource(() => (isAdmin() ? version() + 1 : false), () => aiApi.routing());
   const [settings] = createResource(() => (isAdmin() ? 1 : false), () => aiApi.settings());
+  const [prices] = createResource(() => (isAdmin() ? 1 : false), () => aiApi.prices());
 
   return (
     <div class="ai-page">
@@ -27,8 +29,8 @@ export function AdminAiPage() {
         <Match when={!isAdmin()}>
           <p class="alert alert-error">{t("ai.forbidden")}</p>
         </Match>
-        <Match when={providers.error || routing.error || settings.error}>
-          <ErrorMessage error={providers.error ?? routing.error ?? settings.error} />
+        <Match when={providers.error || routing.error || settings.error || prices.error}>
+          <ErrorMessage error={providers.error ?? routing.error ?? settings.error ?? prices.error} />
         </Match>
         <Match when={true}>
           <p class="muted">{t("ai.intro")}</p>
@@ -39,6 +41,7 @@ export function AdminAiPage() {
             <RoutingPanel routes={routing.latest!.routes} providers={providers.latest!.providers} onChanged={changed} />
           </Show>
           <UsagePanel refresh={version()} />
+          <Show when={prices.latest}>{(data) => <PricesPanel prices={data().prices} onChanged={changed} />}</Show>
           <Show when={settings.latest}>{(data) => <SettingsPanel settings={data().settings} onChanged={changed} />}</Show>
         </Match>
       </Switch>

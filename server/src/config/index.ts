@@ -54,6 +54,10 @@ const EnvSchema = z.object({
   S3_BUCKET: z.string().min(1).optional(),
   S3_ACCESS_KEY_ID: optionalSecret,
   S3_SECRET_ACCESS_KEY: optionalSecret,
+  ATTACHMENT_MAX_IMAGE_MB: z.coerce.number().int().min(1).max(2048).default(20),
+  ATTACHMENT_MAX_AUDIO_MB: z.coerce.number().int().min(1).max(2048).default(50),
+  ATTACHMENT_MAX_VIDEO_MB: z.coerce.number().int().min(1).max(2048).default(50),
+  ATTACHMENT_MAX_FILE_MB: z.coerce.number().int().min(1).max(2048).default(25),
 });
 
 export type LlmProviderName = "anthropic" | "gemini" | "openai" | "deepseek" | "perplexity";
@@ -99,6 +103,8 @@ export interface Config {
    */
   secretsKey: string | undefined;
   storage: { dir: string; s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string } | undefined };
+  /** Upload size limits per attachment kind, in bytes (configured in MB). */
+  attachments: { maxBytes: { image: number; audio: number; video: number; file: number } };
 }
 
 export class ConfigError extends Error {
@@ -175,6 +181,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       s3: e.S3_ENDPOINT
         ? { endpoint: e.S3_ENDPOINT, region: e.S3_REGION!, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
         : undefined,
+    },
+    attachments: {
+      maxBytes: {
+        image: e.ATTACHMENT_MAX_IMAGE_MB * 1024 * 1024,
+        audio: e.ATTACHMENT_MAX_AUDIO_MB * 1024 * 1024,
+        video: e.ATTACHMENT_MAX_VIDEO_MB * 1024 * 1024,
+        file: e.ATTACHMENT_MAX_FILE_MB * 1024 * 1024,
+      },
     },
   };
 }

@@ -17,9 +17,9 @@ import {
 } from "@caseroom/shared";
 import type { Db } from "../db/index.ts";
 import { AppError, notFound, validationError } from "../http/index.ts";
-import { defaultModels } from "./catalog.ts";
+import { defaultModels, defaultPrices } from "./catalog.ts";
 import type { LlmGateway } from "./gateway.ts";
-import { routeFor, sealContext } from "./orgConfig.ts";
+import { priceKey, routeFor, sealContext } from "./orgConfig.ts";
 import { checkPattern } from "./patterns.ts";
 import { keyHint } from "./secrets.ts";
 
@@ -35,6 +35,8 @@ export interface AiAdminStore {
   settings(orgId: string): Promise<AiSettings>;
   changeSettings(orgId: string, body: PatchAiSettingsBody): Promise<void>;
 }
+
+const builtInPrices = new Map(defaultPrices.map((p) => [priceKey(p.provider, p.model), p]));
 
 export function aiAdminStore(db: Db, gateway: LlmGateway, options: { httpsOnly: boolean }): AiAdminStore {
   const changed = (orgId: string) => gateway.orgConfig.changed(orgId);
@@ -126,19 +128,28 @@ export function aiAdminStore(db: Db, gateway: LlmGateway, options: { httpsOnly: 
 
     async prices(orgId) {
       const config = await gateway.orgConfig.get(orgId);
-      const prices = [...config.prices.values()].sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
+      const prices = [...config.prices.values()]
+        .map((p) => {
+          const builtIn = builtInPrices.get(priceKey(p.provider, p.model));
+          return {
+            ...p,
+            builtIn: builtIn ? { inputMicroUsdPerMTok: builtIn.inputMicroUsdPerMTok, outputMicroUsdPerMTok: builtIn.outputMicroUsdPerMTok, requestMicroUsd: builtIn.requestMicroUsd } : null,
+          };
+        })
+        .sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
       return { prices };
     },
 
     async setPrices(orgId, body) {
       await db.transaction(async (tx) => {
         await tx.query("delete from ai_prices where org_id = $1", [orgId]);
-        for (const p of body.prices) {
-          await tx.query(
-            "insert into ai_prices (org_id, provider, model, input_micro_usd_per_mtok, output_micro_usd_per_mtok) values ($1, $2, $3, $4, $5)",
-            [orgId, p.provider, p.model, p.inputMicroUsdPerMTok, p.outputMicroUsdPerMTok],
-          );
-        }
+        if (body.prices.length === 0) return;
+        const params = body.prices.flatMap((p) => [orgId, p.provider, p.model, p.inputMicroUsdPerMTok, p.outputMicroUsdPerMTok, p.requestMicroUsd]);
+        const values = body.prices.map((_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`);
+        await tx.query(
+          `insert into ai_prices (org_id, provider, model, input_micro_usd_per_mtok, output_micro_usd_per_mtok, request_micro_usd) values ${values.join(", ")}`,
+          params,
+        );
       });
       await changed(orgId);
     },

@@ -76,6 +76,9 @@ export async function* runAttempt(
   }
 }
 
+/** The provider answered (some text or its usage came back), so a per-request fee was incurred. */
+export const answered = (stats: AttemptStats): boolean => stats.firstTokenMs !== null || stats.reportedUsage !== undefined;
+
 /** Tokens to bill: the provider's figures, or an estimate (4 characters a token) when it reported none. */
 export function billedTokens(stats: AttemptStats, promptChars: number, completed: boolean): { inputTokens: number; outputTokens: number; estimated: boolean } {
   const estimateOut = Math.ceil(stats.text.length / 4);

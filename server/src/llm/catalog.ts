@@ -19,19 +19,23 @@ export interface ModelPrice {
   /** Millionths of a US dollar per million tokens, i.e. dollars per token. */
   inputMicroUsdPerMTok: number;
   outputMicroUsdPerMTok: number;
+  /** Millionths of a US dollar per answered request, on top of the tokens (Perplexity's search fee). */
+  requestMicroUsd: number;
 }
 
 const usd = (dollarsPerMTok: number) => Math.round(dollarsPerMTok * 1_000_000);
-const price = (provider: AiProvider, model: string, input: number, output: number): ModelPrice => ({
+const price = (provider: AiProvider, model: string, input: number, output: number, dollarsPerThousandRequests = 0): ModelPrice => ({
   provider,
   model,
   inputMicroUsdPerMTok: usd(input),
   outputMicroUsdPerMTok: usd(output),
+  requestMicroUsd: Math.round(dollarsPerThousandRequests * 1_000),
 });
 
 /**
- * Published list prices per million tokens when this table was written. Token prices only: Perplexity
- * also bills a per-request search fee that is not in the count. Admins correct or extend the list.
+ * Published list prices per million tokens when this table was written. Perplexity also bills a fee
+ * per request for its web search, quoted per 1,000 requests; the one here is for the default (low)
+ * search context size. Admins correct or extend the list.
  */
 export const defaultPrices: readonly ModelPrice[] = [
   price("anthropic", "claude-opus-4-1", 15, 75),
@@ -48,12 +52,17 @@ export const defaultPrices: readonly ModelPrice[] = [
   price("gemini", "gemini-2.5-flash-lite", 0.1, 0.4),
   price("deepseek", "deepseek-chat", 0.28, 0.42),
   price("deepseek", "deepseek-reasoner", 0.28, 0.42),
-  price("perplexity", "sonar", 1, 1),
-  price("perplexity", "sonar-pro", 3, 15),
+  price("perplexity", "sonar", 1, 1, 5),
+  price("perplexity", "sonar-pro", 3, 15, 6),
+  price("perplexity", "sonar-reasoning-pro", 2, 8, 6),
 ];
 
-/** Cost in millionths of a dollar, rounded up so many small calls never add up to less than they cost. */
-export function costMicroUsd(p: Pick<ModelPrice, "inputMicroUsdPerMTok" | "outputMicroUsdPerMTok">, inputTokens: number, outputTokens: number): number {
+/**
+ * Cost in millionths of a dollar, rounded up so many small calls never add up to less than they cost.
+ * The per-request fee is added when the provider answered the request (`answered`): one refused
+ * before answering (429, 5xx, no first token) did no search and is not billed for one.
+ */
+export function costMicroUsd(p: Omit<ModelPrice, "provider" | "model">, inputTokens: number, outputTokens: number, answered: boolean): number {
   const total = BigInt(inputTokens) * BigInt(p.inputMicroUsdPerMTok) + BigInt(outputTokens) * BigInt(p.outputMicroUsdPerMTok);
-  return Number((total + 999_999n) / 1_000_000n);
+  return Number((total + 999_999n) / 1_000_000n) + (answered ? p.requestMicroUsd : 0);
 }

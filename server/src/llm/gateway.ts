@@ -7,20 +7,21 @@ import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
 import { AppError, notFound } from "../http/index.ts";
 import type { Logger } from "../log.ts";
-import { AttemptError, newStats, runAttempt } from "./attempt.ts";
+import { answered, AttemptError, newStats, runAttempt } from "./attempt.ts";
 import { budgetGuard, type BudgetGuard } from "./budget.ts";
 import { costMicroUsd, defaultModels } from "./catalog.ts";
 import { orgConfigCache, priceKey, routeFor, type OrgConfigCache } from "./orgConfig.ts";
 import { buildPrompt, tasks } from "./prompt.ts";
 import { Redaction } from "./redaction.ts";
-import { CompletionCancelled, runChain, type GatewayEvent } from "./runner.ts";
+import { CompletionCancelled, runChain, type GatewayEvent, type RunPlan } from "./runner.ts";
 import { secretBox, type SecretBox } from "./secrets.ts";
+import { streamSlots } from "./streamSlots.ts";
 import { usageLedger, type UsageLedger } from "./usage.ts";
 
 export interface LlmGatewayDeps {
   db: Db;
   log: Logger;
-  config: Pick<Config, "llm" | "llmTimeouts" | "secretsKey">;
+  config: Pick<Config, "llm" | "llmTimeouts" | "llmMaxStreamsPerUser" | "secretsKey">;
   /** The longest retry-after the gateway waits out before asking the same provider again. */
   maxRetryWaitMs?: number;
 }
@@ -37,7 +38,10 @@ export interface CompletionRequest {
 
 export interface PreparedCompletion {
   callId: string;
-  /** Runs the call; stops (and closes the provider connection) when `signal` aborts or iteration stops. */
+  /**
+   * Runs the call; stops (and closes the provider connection) when `signal` aborts or iteration stops.
+   * A prepared call holds one of its user's stream slots until this ends: iterate it, exactly once.
+   */
   run(signal: AbortSignal): AsyncGenerator<GatewayEvent>;
 }
 
@@ -63,6 +67,7 @@ export async function createLlmGateway(deps: LlmGatewayDeps): Promise<LlmGateway
   const ledger = usageLedger(db);
   const budget = budgetGuard(db, ledger);
   const maxRetryWaitMs = deps.maxRetryWaitMs ?? 2_000;
+  const slots = streamSlots(config.llmMaxStreamsPerUser);
 
   const record = async (entry: Parameters<UsageLedger["record"]>[0]) => {
     await ledger.record(entry);
@@ -92,26 +97,31 @@ export async function createLlmGateway(deps: LlmGatewayDeps): Promise<LlmGateway
     });
     const definition = tasks[request.task];
     const callId = randomUUID();
+    // Last, so a call refused for any other reason holds no slot. Server-side calls without a user are not limited.
+    const release = request.userId ? slots.take(request.userId) : () => {};
+    const plan: RunPlan = {
+      callId,
+      identity: { orgId: request.orgId, userId: request.userId, ticketId: request.ticketId ?? null, task: request.task },
+      chain,
+      prompt,
+      maxOutputTokens: definition.maxOutputTokens,
+      schema: definition.schema,
+      redaction,
+      priceOf: (provider, model) => org.prices.get(priceKey(provider, model)),
+      record,
+      timeouts: config.llmTimeouts,
+      maxRetryWaitMs,
+      log: log.child({ callId, orgId: request.orgId, task: request.task }),
+    };
     return {
       callId,
-      run: (signal) =>
-        runChain(
-          {
-            callId,
-            identity: { orgId: request.orgId, userId: request.userId, ticketId: request.ticketId ?? null, task: request.task },
-            chain,
-            prompt,
-            maxOutputTokens: definition.maxOutputTokens,
-            schema: definition.schema,
-            redaction,
-            priceOf: (provider, model) => org.prices.get(priceKey(provider, model)),
-            record,
-            timeouts: config.llmTimeouts,
-            maxRetryWaitMs,
-            log: log.child({ callId, orgId: request.orgId, task: request.task }),
-          },
-          signal,
-        ),
+      async *run(signal) {
+        try {
+          yield* runChain(plan, signal);
+        } finally {
+          release();
+        }
+      },
     };
   }
 
@@ -160,7 +170,7 @@ export async function createLlmGateway(deps: LlmGatewayDeps): Promise<LlmGateway
       const price = org.prices.get(priceKey(provider, chosen));
       await record({
         orgId, callId: randomUUID(), attempt: 1, userId, ticketId: null, task: "connection_test", provider, model: chosen, outcome,
-        ...usage, usageEstimated: false, costMicroUsd: price ? costMicroUsd(price, usage.inputTokens, usage.outputTokens) : 0,
+        ...usage, usageEstimated: false, costMicroUsd: price ? costMicroUsd(price, usage.inputTokens, usage.outputTokens, answered(stats)) : 0,
         priced: Boolean(price), firstTokenMs: stats.firstTokenMs, totalMs: stats.totalMs,
       });
       return { ok: outcome === "ok", provider, model: chosen, outcome, latencyMs: stats.totalMs };

@@ -91,8 +91,14 @@ async function loadOrgConfig(deps: { db: Db; log: Logger; llm: Config["llm"]; bo
   const [org] = await db.query<{ time_zone: string }>("select time_zone from orgs where id = $1", [orgId]);
   const rows = await db.query<ProviderRow>("select provider, api_key_sealed, key_hint, base_url, updated_at from ai_providers where org_id = $1", [orgId]);
   const routeRows = await db.query<{ task: string; chain: unknown }>("select task, chain from ai_routes where org_id = $1", [orgId]);
-  const priceRows = await db.query<{ provider: AiProvider; model: string; input_micro_usd_per_mtok: string | number; output_micro_usd_per_mtok: string | number }>(
-    "select provider, model, input_micro_usd_per_mtok, output_micro_usd_per_mtok from ai_prices where org_id = $1",
+  const priceRows = await db.query<{
+    provider: AiProvider;
+    model: string;
+    input_micro_usd_per_mtok: string | number;
+    output_micro_usd_per_mtok: string | number;
+    request_micro_usd: string | number;
+  }>(
+    "select provider, model, input_micro_usd_per_mtok, output_micro_usd_per_mtok, request_micro_usd from ai_prices where org_id = $1",
     [orgId],
   );
   const [settingsRow] = await db.query("select * from ai_settings where org_id = $1", [orgId]);
@@ -128,6 +134,7 @@ async function loadOrgConfig(deps: { db: Db; log: Logger; llm: Config["llm"]; bo
       model: row.model,
       inputMicroUsdPerMTok: Number(row.input_micro_usd_per_mtok),
       outputMicroUsdPerMTok: Number(row.output_micro_usd_per_mtok),
+      requestMicroUsd: Number(row.request_micro_usd),
       source: "organization",
     });
   }

@@ -5,7 +5,7 @@ import type { AiDoneEvent, AiOutcome, AiProvider, AiRouteTarget } from "@caseroo
 import type { z } from "zod";
 import { AppError } from "../http/index.ts";
 import type { Logger } from "../log.ts";
-import { AttemptError, billedTokens, newStats, runAttempt, type AttemptStats, type AttemptTimeouts } from "./attempt.ts";
+import { answered, AttemptError, billedTokens, newStats, runAttempt, type AttemptStats, type AttemptTimeouts } from "./attempt.ts";
 import { costMicroUsd, type ModelPrice } from "./catalog.ts";
 import { fallsBack, type AttemptFailure } from "./failures.ts";
 import { extractJson, repairMessages, type Prompt } from "./prompt.ts";
@@ -135,7 +135,7 @@ export async function* runChain(plan: RunPlan, signal: AbortSignal): AsyncGenera
 function recordAttempt(plan: RunPlan, target: AiRouteTarget, attempt: number, outcome: AiOutcome, stats: AttemptStats, promptChars: number) {
   const tokens = billedTokens(stats, promptChars, outcome === "ok" || outcome === "invalid_output");
   const price = plan.priceOf(target.provider, target.model);
-  const cost = price ? costMicroUsd(price, tokens.inputTokens, tokens.outputTokens) : 0;
+  const cost = price ? costMicroUsd(price, tokens.inputTokens, tokens.outputTokens, answered(stats)) : 0;
   const entry: AttemptRecord = {
     ...plan.identity,
     callId: plan.callId,

@@ -99,14 +99,31 @@ export const AiTaskParamsSchema = z.strictObject({ task: AiTaskSchema });
 
 /** Prices are in millionths of a US dollar per million tokens: $3 / MTok is 3000000. */
 const MicroUsdPerMTok = z.number().int().min(0).max(1_000_000_000);
+/** A fee per request in millionths of a US dollar (Perplexity's search fee: $5 per 1,000 requests is 5000), at most $10. */
+const MicroUsdPerRequest = z.number().int().min(0).max(10_000_000);
 
 export const AiPriceInputSchema = z.strictObject({
   provider: AiProviderSchema,
   model: AiModelSchema,
   inputMicroUsdPerMTok: MicroUsdPerMTok,
   outputMicroUsdPerMTok: MicroUsdPerMTok,
+  /** Charged once per provider request that was answered; 0 for providers without such a fee. */
+  requestMicroUsd: MicroUsdPerRequest.default(0),
 });
-export const AiPriceSchema = AiPriceInputSchema.extend({ source: z.enum(["default", "organization"]) });
+export type AiPriceInput = z.input<typeof AiPriceInputSchema>;
+
+const AiPriceValuesSchema = z.object({ inputMicroUsdPerMTok: z.number(), outputMicroUsdPerMTok: z.number(), requestMicroUsd: z.number() });
+
+export const AiPriceSchema = z.object({
+  provider: AiProviderSchema,
+  model: z.string(),
+  inputMicroUsdPerMTok: z.number(),
+  outputMicroUsdPerMTok: z.number(),
+  requestMicroUsd: z.number(),
+  source: z.enum(["default", "organization"]),
+  /** The built-in list price for this model, if there is one: what removing the override returns to. */
+  builtIn: AiPriceValuesSchema.nullable(),
+});
 export type AiPrice = z.infer<typeof AiPriceSchema>;
 
 export const AiPricesResponseSchema = z.object({ prices: z.array(AiPriceSchema) });
