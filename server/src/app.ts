@@ -24,6 +24,8 @@ import type { Logger } from "./log.ts";
 import { createRealtime } from "./realtime/index.ts";
 import { inviteStore, inviteTokens, registerInviteRoutes } from "./invites/index.ts";
 import { registerAgents } from "./agents/index.ts";
+import { registerCalls, registerLivekitWebhook, type Calls } from "./calls/index.ts";
+import { registerTranscription } from "./transcription/index.ts";
 import { apiKeyStore, registerApiKeyRoutes } from "./apikeys/index.ts";
 import { ingestBodyParser, registerIngestRoutes } from "./integrations/index.ts";
 import { registerMetrics } from "./metrics/index.ts";
@@ -83,6 +85,8 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   });
   registerHealthRoutes(app, { db, redis });
   ingestBodyParser(app);
+  let calls: Calls | undefined;
+  registerLivekitWebhook(app, { config, db, log, calls: () => calls });
   // Body parsing, the cross-site check, the session lookup and no-store apply to the API only:
   // static assets must stay cacheable and cost no database lookup.
   app.use("/api", express.json({ limit: "256kb", strict: true }), sameOriginWrites(allowedOrigins), authenticate(sessions), (_req, res, next) => {
@@ -98,6 +102,7 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
     rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
     onLogout: (token, principal) => {
       realtime.disconnectSession(token);
+      calls?.disconnectSession(sessions.idOf(token));
       if (principal?.kind === "user") void agents.loggedOut(principal.orgId, principal.userId).catch((err) => log.warn({ err }, "agent offline on logout failed"));
     },
   });
@@ -116,6 +121,8 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   registerEventRoutes(api, { db });
   registerAiRoutes(api, { db, gateway: llm, httpsOnly: config.env === "production" });
   const agents = registerAgents(api, realtime.io, { db, log, presence: options.presence });
+  calls = registerCalls(api, realtime.io, { db, log, config, tickets, sessions, setAgentState: agents.setByCall });
+  const transcription = registerTranscription(api, realtime.io, { db, log, config, sessions, calls });
   const metrics = await registerMetrics(api, realtime.io, { db, log });
   const apiKeys = apiKeyStore(db);
   registerApiKeyRoutes(api, { keys: apiKeys });
@@ -152,6 +159,7 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
       await relay.close();
       agents.close();
       await metrics.close();
+      await transcription.close();
       await realtime.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // After the last stream has ended, so its usage is in the ledger.

@@ -76,6 +76,26 @@ const table: [endpoint: string, target: Target | null, statuses: number[]][] = [
   ["DELETE /api/invites/:id",       null,               [401, 204, 204, 204, 204, 204]],
   ["POST /api/invites/accept",      null,               [200, 200, 200, 200, 200, 200]],
   ["GET /api/guest/me",             null,               [401, 403, 403, 403, 403, 403]],
+  // Calls: staff start and end; monitor/whisper/barge are for supervisors and admins; a guest only
+  // reaches its own ticket's call (tests/integration/calls-permissions.test.ts). LiveKit is not
+  // configured here, so its webhook does not exist (404): tests/integration/calls-livekit.test.ts.
+  ["POST /api/tickets/:id/call",    "own-org ticket",   [401, 201, 201, 201, 201, 201]],
+  ["POST /api/tickets/:id/call",    "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["GET /api/tickets/:id/call",     "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["GET /api/tickets/:id/call",     "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["GET /api/calls",                null,               [401, 403, 200, 200, 403, 200]],
+  ["POST /api/calls/:id/join",      "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["POST /api/calls/:id/join",      "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["POST /api/calls/:id/mode",      "own-org ticket",   [401, 403, 200, 200, 403, 200]],
+  ["POST /api/calls/:id/mode",      "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["POST /api/calls/:id/leave",     "own-org ticket",   [401, 204, 204, 204, 204, 204]],
+  ["POST /api/calls/:id/leave",     "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["POST /api/calls/:id/end",       "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["POST /api/calls/:id/end",       "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["POST /api/media/livekit/webhook", null,             [404, 404, 404, 404, 404, 404]],
+  // Stored transcript segments of a call: staff of its organisation (tests/integration/transcription.test.ts).
+  ["GET /api/calls/:id/transcript", "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["GET /api/calls/:id/transcript", "other-org ticket", [401, 404, 404, 404, 404, 404]],
   ["GET /healthz",           null,               [200, 200, 200, 200, 200, 200]],
   ["GET /readyz",            null,               [200, 200, 200, 200, 200, 200]],
 ];
@@ -283,6 +303,41 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
     return res;
   },
   "GET /api/guest/me": ({ client }) => client.get("/api/guest/me"),
+  "POST /api/tickets/:id/call": async ({ client, ctx, ticketId }) => {
+    const res = await client.post(`/api/tickets/${ticketId}/call`);
+    if (res.status === 201) {
+      assert.is(res.body.call.ticketId, ticketId);
+      assert.is((await client.post(`/api/calls/${res.body.call.id}/end`)).status, 200, "the starter ends it, so the next row starts afresh");
+    }
+    return res;
+  },
+  "GET /api/tickets/:id/call": ({ client, ticketId }) => client.get(`/api/tickets/${ticketId}/call`),
+  "GET /api/calls": async ({ client, ctx, orgId }) => {
+    const res = await client.get("/api/calls");
+    if (res.status === 200) {
+      const ids = idsIn(res, "calls");
+      assert.equal([...(await ctx.server.db.query("select id from calls where id = any($1::uuid[]) and org_id <> $2", [ids, orgId]))], [], "no other organisation's calls");
+    }
+    return res;
+  },
+  "POST /api/calls/:id/join": async ({ client, ctx, ticketId }) => client.post(`/api/calls/${await freshCall(ctx, ticketId)}/join`, {}),
+  "POST /api/calls/:id/mode": async ({ client, ctx, ticketId }) => {
+    const callId = await freshCall(ctx, ticketId);
+    await client.post(`/api/calls/${callId}/join`, {});
+    return client.post(`/api/calls/${callId}/mode`, { mode: "monitor" });
+  },
+  "POST /api/calls/:id/leave": async ({ client, ctx, ticketId }) => {
+    const callId = await freshCall(ctx, ticketId);
+    await client.post(`/api/calls/${callId}/join`, {});
+    return client.post(`/api/calls/${callId}/leave`);
+  },
+  "POST /api/calls/:id/end": async ({ client, ctx, ticketId }) => client.post(`/api/calls/${await freshCall(ctx, ticketId)}/end`),
+  "GET /api/calls/:id/transcript": async ({ client, ctx, ticketId }) => {
+    const res = await client.get(`/api/calls/${await freshCall(ctx, ticketId)}/transcript`);
+    if (res.status === 200) assert.equal(res.body.segments, []);
+    return res;
+  },
+  "POST /api/media/livekit/webhook": ({ client }) => client.post("/api/media/livekit/webhook", { event: "room_finished" }),
   "GET /healthz": ({ client }) => client.get("/healthz"),
   "GET /readyz": ({ client }) => client.get("/readyz"),
 };
@@ -290,6 +345,16 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
 const AI_KEY = "sk-authz-table-0123456789";
 
 const myId = async (client: ApiClient): Promise<string> => (await client.get("/api/me")).body.user.id;
+
+/** A call just started on the ticket by its organisation's admin (any earlier one ended first). */
+async function freshCall(ctx: Ctx, ticketId: string): Promise<string> {
+  const admin = ctx.clients[ticketId === ctx.tickets.demo ? "demo admin" : "demo-ru admin"];
+  const first = await admin.post(`/api/tickets/${ticketId}/call`);
+  await admin.post(`/api/calls/${first.body.call.id}/end`);
+  const res = await admin.post(`/api/tickets/${ticketId}/call`);
+  if (res.status !== 201) throw new Error(`call start failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.call.id;
+}
 
 const codeOf: Record<number, string> = { 401: "unauthenticated", 403: "forbidden", 404: "not_found" };
 

@@ -23,6 +23,11 @@ export function registerAgents(router: Router, io: Realtime["io"], deps: { db: D
       const change = await store.set(orgId, userId, "offline");
       if (change) announce(change);
     },
+    /** Calls set on_call when someone joins and wrap_up when the call ends ([M4]); the user's tabs follow. */
+    async setByCall(orgId: string, userId: string, to: "on_call" | "wrap_up"): Promise<void> {
+      const change = await store.set(orgId, userId, to);
+      if (change) announce(change);
+    },
     close: () => presence.close(),
   };
 }

@@ -7,11 +7,12 @@ import { callEventData } from "./call.ts";
 import { csatEventData } from "./csat.ts";
 import { messageEventData } from "./message.ts";
 import { ticketEventData } from "./ticket.ts";
+import { transcriptEventData } from "./transcript.ts";
 
 export * from "./agent.ts";
 export * from "./message.ts";
 
-export const eventDataSchemas = { ...ticketEventData, ...messageEventData, ...callEventData, ...agentEventData, ...csatEventData, ...aiEventData } as const;
+export const eventDataSchemas = { ...ticketEventData, ...messageEventData, ...callEventData, ...agentEventData, ...csatEventData, ...aiEventData, ...transcriptEventData } as const;
 
 export type EventType = keyof typeof eventDataSchemas;
 export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
@@ -38,7 +39,10 @@ const requiredRefs: Partial<Record<EventType, readonly EnvelopeRef[]>> = {
   "ticket.assigned": ["ticketId"],
   "message.sent": ["ticketId"],
   "call.started": ["callId", "actorId"],
+  "call.participant_joined": ["callId", "actorId"],
+  "call.participant_left": ["callId", "actorId"],
   "call.ended": ["callId"],
+  "call.transcript_segment": ["callId", "ticketId"],
   "agent.status_changed": ["actorId"],
   "csat.submitted": ["ticketId"],
 };

@@ -1,0 +1,2 @@
+export { linked, planMesh, sends, shows, type MeshPeer } from "./plan.ts";
+export { iceServersFor, type IceConfig } from "./ice.ts";
