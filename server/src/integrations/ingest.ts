@@ -1,6 +1,6 @@
 // Event ingest for CRM and telephony systems ([M22]). A batch is all or nothing: every event is
 // checked (shape, and what it refers to) before anything is written, and every bad one is named by its
-// index. Then one transaction inserts them with `on conflict (id) do nothing`: an id already stored
+// index. Then one statement inserts them with `on conflict (id) do nothing`: an id already stored
 // is a duplicate, counted and not stored twice. A `ticket.created` for a new ticket id creates the
 // ticket. Other ticket.* events are recorded for the metrics; they do not edit the ticket, whose
 // one source of truth is its live document (PATCH /api/tickets/:id).
@@ -31,10 +31,18 @@ export async function ingestEvents(db: Db, orgId: string, raw: readonly unknown[
     else invalid.push({ index, fields: issuesToDetails(result.error.issues).fields });
   });
 
+  // What the batch refers to, in one round trip: ids already stored, tickets, people.
   const ids = parsed.map((p) => p.event.id);
-  const stored = new Map(
-    (await db.query<{ id: string; org_id: string }>("select id, org_id from events where id = any($1::uuid[])", [ids])).map((r) => [r.id, r.org_id]),
+  const ticketIds = [...new Set(parsed.map((p) => p.event.ticketId).filter((id): id is string => Boolean(id)))];
+  const people = [...new Set(parsed.flatMap((p) => [p.event.actorId, p.event.type === "ticket.assigned" ? (p.event.data.to as string | null) : null]).filter(Boolean))];
+  const [known] = await db.query<{ events: [string, string][] | null; tickets: [string, string][] | null; staff: string[] | null }>(
+    `select (select json_agg(json_build_array(id, org_id)) from events where id = any($1::uuid[])) as events,
+            (select json_agg(json_build_array(id, org_id)) from tickets where id = any($2::uuid[])) as tickets,
+            (select json_agg(id) from users where org_id = $3 and id = any($4::uuid[])) as staff`,
+    [ids, ticketIds, orgId, people],
   );
+  const json = <T>(v: T | string | null) => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+  const stored = new Map(json(known!.events) ?? []);
   const fresh: { index: number; event: DomainEvent }[] = [];
   const seen = new Set<string>();
   for (const p of parsed) {
@@ -44,14 +52,8 @@ export async function ingestEvents(db: Db, orgId: string, raw: readonly unknown[
     seen.add(p.event.id);
   }
 
-  const ticketIds = [...new Set(fresh.map((p) => p.event.ticketId).filter((id): id is string => Boolean(id)))];
-  const tickets = new Map(
-    (await db.query<{ id: string; org_id: string }>("select id, org_id from tickets where id = any($1::uuid[])", [ticketIds])).map((r) => [r.id, r.org_id]),
-  );
-  const people = [...new Set(fresh.flatMap((p) => [p.event.actorId, p.event.type === "ticket.assigned" ? (p.event.data.to as string | null) : null]).filter(Boolean))];
-  const staff = new Set(
-    (await db.query<{ id: string }>("select id from users where org_id = $1 and id = any($2::uuid[])", [orgId, people])).map((r) => r.id),
-  );
+  const tickets = new Map(json(known!.tickets) ?? []);
+  const staff = new Set(json(known!.staff) ?? []);
   const createdHere = new Map<string, number>();
   for (const { index, event } of fresh) {
     if (event.type !== "ticket.created") continue;
@@ -72,57 +74,56 @@ export async function ingestEvents(db: Db, orgId: string, raw: readonly unknown[
     throw new AppError("validation_failed", `${invalid.length} of ${raw.length} events are invalid; nothing was stored`, { invalid, fields });
   }
 
-  const created = await db.transaction(async (tx) => {
-    const batch = fresh.map((p) => p.event);
-    const inserted = new Set(
-      (
-        await tx.query<{ id: string }>(
-          `insert into events (id, org_id, type, at, actor_id, ticket_id, call_id, data)
-           select e.id, $1, e.type, e.at, e.actor_id, e.ticket_id, e.call_id, e.data::jsonb
-             from unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[])
-                  as e(id, type, at, actor_id, ticket_id, call_id, data)
-           on conflict (id) do nothing returning id`,
-          [
-            orgId,
-            batch.map((e) => e.id),
-            batch.map((e) => e.type),
-            batch.map((e) => e.at),
-            batch.map((e) => e.actorId ?? null),
-            batch.map((e) => e.ticketId ?? null),
-            batch.map((e) => e.callId ?? null),
-            batch.map((e) => JSON.stringify(e.data)),
-          ],
-        )
-      ).map((r) => r.id),
-    );
-    // A concurrent batch may have stored the same id a moment ago: then it is a duplicate here.
-    const creations = batch.filter((e): e is Extract<DomainEvent, { type: "ticket.created" }> => e.type === "ticket.created" && inserted.has(e.id));
-    const createdTickets = creations.map((e) => e.ticketId!);
-    if (creations.length > 0) {
-      // Numbers for all the batch's tickets in one step: the organisation row stays locked until
-      // commit, so the less work after taking it, the less concurrent batches wait.
-      const [org] = await tx.query<{ ticket_counter: number; search_config: string }>(
-        "update orgs set ticket_counter = ticket_counter + $2 where id = $1 returning ticket_counter, search_config::text as search_config",
-        [orgId, creations.length],
-      );
-      const first = org!.ticket_counter - creations.length + 1;
-      await tx.query(
-        `insert into tickets (id, org_id, number, title, priority, created_by, created_at, updated_at, search_config)
-         select t.id, $1, t.number, t.title, t.priority, t.created_by, t.at, t.at, $7::regconfig
-           from unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::uuid[], $8::timestamptz[]) as t(id, number, title, priority, created_by, at)`,
-        [
-          orgId,
-          createdTickets,
-          creations.map((_, i) => first + i),
-          creations.map((e) => e.data.title.slice(0, 200) || "—"),
-          creations.map((e) => e.data.priority),
-          creations.map((e) => (e.actorId && staff.has(e.actorId) ? e.actorId : null)),
-          org!.search_config,
-          creations.map((e) => e.at),
-        ],
-      );
-    }
-    return { accepted: inserted.size, createdTickets };
-  });
+  // One statement, so one round trip and no transaction held open across several: the events go in
+  // (an id stored a moment ago by a concurrent batch is a duplicate, `on conflict do nothing`), and
+  // the tickets of the ticket.created events that did go in get their numbers from the organisation's
+  // counter, whose row stays locked only for this statement.
+  const batch = fresh.map((p) => p.event);
+  const creations = batch.filter((e): e is Extract<DomainEvent, { type: "ticket.created" }> => e.type === "ticket.created");
+  const [row] = await db.query<{ inserted: string[] | null; tickets: string[] | null }>(
+    `with ins as (
+       insert into events (id, org_id, type, at, actor_id, ticket_id, call_id, data)
+       select e.id, $1, e.type, e.at, e.actor_id, e.ticket_id, e.call_id, e.data::jsonb
+         from unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[])
+              as e(id, type, at, actor_id, ticket_id, call_id, data)
+       on conflict (id) do nothing returning id),
+     created as (
+       select c.ticket_id, c.title, c.priority, c.created_by, c.at,
+              row_number() over (order by c.n) as k, count(*) over () as total
+         from unnest($9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::uuid[], $14::timestamptz[])
+              with ordinality as c(event_id, ticket_id, title, priority, created_by, at, n)
+        where c.event_id in (select id from ins)),
+     counter as (
+       update orgs set ticket_counter = ticket_counter + (select count(*) from created)
+        where id = $1 and exists (select 1 from created)
+        returning ticket_counter, search_config),
+     made as (
+       insert into tickets (id, org_id, number, title, priority, created_by, created_at, updated_at, search_config)
+       select c.ticket_id, $1, (o.ticket_counter - c.total + c.k)::int, c.title, c.priority, c.created_by, c.at, c.at, o.search_config::text::regconfig
+         from created c cross join counter o
+        order by c.k
+       returning id)
+     select (select array_agg(id) from ins) as inserted, (select array_agg(id) from made) as tickets`,
+    [
+      orgId,
+      batch.map((e) => e.id),
+      batch.map((e) => e.type),
+      batch.map((e) => e.at),
+      batch.map((e) => e.actorId ?? null),
+      batch.map((e) => e.ticketId ?? null),
+      batch.map((e) => e.callId ?? null),
+      batch.map((e) => JSON.stringify(e.data)),
+      creations.map((e) => e.id),
+      creations.map((e) => e.ticketId!),
+      creations.map((e) => e.data.title.slice(0, 200) || "—"),
+      creations.map((e) => e.data.priority),
+      creations.map((e) => (e.actorId && staff.has(e.actorId) ? e.actorId : null)),
+      creations.map((e) => e.at),
+    ],
+  );
+  const inserted = row!.inserted ?? [];
+  // In the batch's order, as the ticket numbers are.
+  const made = new Set(row!.tickets ?? []);
+  const created = { accepted: inserted.length, createdTickets: creations.map((e) => e.ticketId!).filter((id) => made.has(id)) };
   return { accepted: created.accepted, duplicates: raw.length - created.accepted, createdTickets: created.createdTickets };
 }

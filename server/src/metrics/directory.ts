@@ -17,19 +17,18 @@ export interface OrgDirectory {
 const TTL_MS = 5_000;
 
 export function directoryStore(db: Queryable) {
-  const cache = new Map<string, { at: number; dir: Promise<OrgDirectory> }>();
+  const cache = new Map<string, { at: number; dir: Promise<OrgDirectory>; refreshing?: boolean }>();
 
   async function load(orgId: string): Promise<OrgDirectory> {
-    const [org] = await db.query<{ time_zone: string }>("select time_zone from orgs where id = $1", [orgId]);
-    const users = await db.query<{ id: string; name: string; role: StaffRole }>(
-      "select id, name, role from users where org_id = $1 and disabled_at is null order by name",
-      [orgId],
-    );
-    const members = await db.query<{ team_id: string; name: string; user_id: string }>(
-      "select t.id as team_id, t.name, m.user_id from teams t left join team_members m on m.team_id = t.id where t.org_id = $1 order by t.name",
-      [orgId],
-    );
-    const [stored] = await db.query<{ settings: unknown }>("select settings from metric_settings where org_id = $1", [orgId]);
+    const [[org], users, members, [stored]] = await Promise.all([
+      db.query<{ time_zone: string }>("select time_zone from orgs where id = $1", [orgId]),
+      db.query<{ id: string; name: string; role: StaffRole }>("select id, name, role from users where org_id = $1 and disabled_at is null order by name", [orgId]),
+      db.query<{ team_id: string; name: string; user_id: string }>(
+        "select t.id as team_id, t.name, m.user_id from teams t left join team_members m on m.team_id = t.id where t.org_id = $1 order by t.name",
+        [orgId],
+      ),
+      db.query<{ settings: unknown }>("select settings from metric_settings where org_id = $1", [orgId]),
+    ]);
     const teams = new Map<string, string[]>();
     const teamsOf = new Map<string, string[]>();
     const teamNames = new Map<string, string>();
@@ -56,7 +55,22 @@ export function directoryStore(db: Queryable) {
   return {
     get(orgId: string): Promise<OrgDirectory> {
       const hit = cache.get(orgId);
-      if (hit && Date.now() - hit.at < TTL_MS) return hit.dir;
+      const age = hit ? Date.now() - hit.at : Infinity;
+      if (hit && age < TTL_MS) {
+        // A directory in use is reloaded in the background half-way through its life, so a live
+        // wallboard's pushes never wait for it; what is served is still never older than TTL_MS.
+        if (age >= TTL_MS / 2 && !hit.refreshing) {
+          hit.refreshing = true;
+          const startedAt = Date.now();
+          load(orgId).then(
+            (dir) => {
+              if (cache.get(orgId) === hit) cache.set(orgId, { at: startedAt, dir: Promise.resolve(dir) });
+            },
+            () => (hit.refreshing = false),
+          );
+        }
+        return hit.dir;
+      }
       const dir = load(orgId);
       cache.set(orgId, { at: Date.now(), dir });
       dir.catch(() => cache.delete(orgId));

@@ -3,7 +3,7 @@
 // a figure and its explanation cannot disagree. Durations are summed in integer milliseconds so the
 // result does not depend on the order of summation (replay equality, [M16]).
 import { ACW_GRACE_MS, openTicketStatuses, type ExplainInput, type ExplainOutcome, type KpiName, type MetricSettings, type TicketPriority, type TicketStatus } from "@caseroom/shared";
-import { firstIndexFrom, lastBefore, minuteOf, type OrgFacts, type StatusRef, type TicketFacts } from "./facts.ts";
+import { firstIndexFrom, lastBefore, minuteOf, type CallFacts, type OrgFacts, type StatusRef, type TicketFacts } from "./facts.ts";
 
 export interface Span {
   from: number;
@@ -58,9 +58,9 @@ export class Sink {
 const key = (id: string | null | undefined) => id ?? "";
 const iso = (ms: number) => new Date(ms).toISOString();
 const seconds = (ms: number) => Math.round(ms) / 1000;
-const openStatuses = new Set<TicketStatus>(openTicketStatuses);
-const isResolution = (s: StatusRef) => s.to === "resolved" && s.from !== "resolved";
-const isReopening = (s: StatusRef) => (s.from === "resolved" || s.from === "closed") && openStatuses.has(s.to);
+export const openStatuses = new Set<TicketStatus>(openTicketStatuses);
+export const isResolution = (s: StatusRef) => s.to === "resolved" && s.from !== "resolved";
+export const isReopening = (s: StatusRef) => (s.from === "resolved" || s.from === "closed") && openStatuses.has(s.to);
 const inSpan = (at: number, span: Span) => at >= span.from && at < span.to;
 
 /** Calls `fn` for every entry of the minutes the span touches; callers check the exact time. */
@@ -125,6 +125,20 @@ function frt(org: OrgFacts, span: Span, sink: Sink) {
   });
 }
 
+/**
+ * [M4] [M5] A call's talk, and the wrap_up its technician entered within the grace period after it
+ * ended with the state that ended it (`wrap` without `end`: still wrapping up, not counted yet).
+ */
+export function handlingOf(org: OrgFacts, c: { started: NonNullable<CallFacts["started"]>; ended: NonNullable<CallFacts["ended"]> }) {
+  const talk = Math.max(0, c.ended.at - c.started.at);
+  const states = (c.started.actorId && org.agents.get(c.started.actorId)?.states) || [];
+  let i = firstIndexFrom(states, c.ended.at);
+  while (i < states.length && states[i]!.at <= c.ended.at + ACW_GRACE_MS && states[i]!.to !== "wrap_up") i++;
+  const wrap = i < states.length && states[i]!.at <= c.ended.at + ACW_GRACE_MS ? states[i] : undefined;
+  const end = wrap ? states[++i] : undefined;
+  return { talk, wrap, end };
+}
+
 /** [M4] [M5] Talk plus after-call work per call, counted where the call ended. */
 function handleTime(org: OrgFacts, span: Span, sink: Sink) {
   forEachIn(org.index.callEnds, span.from, span.to, (c) => {
@@ -137,13 +151,7 @@ function handleTime(org: OrgFacts, span: Span, sink: Sink) {
       return;
     }
     const agent = key(c.started.actorId);
-    const talk = Math.max(0, c.ended.at - c.started.at);
-    const states = (c.started.actorId && org.agents.get(c.started.actorId)?.states) || [];
-    // The first wrap_up entered within the grace period after the call ended, and what ended it.
-    let i = firstIndexFrom(states, c.ended.at);
-    while (i < states.length && states[i]!.at <= c.ended.at + ACW_GRACE_MS && states[i]!.to !== "wrap_up") i++;
-    const wrap = i < states.length && states[i]!.at <= c.ended.at + ACW_GRACE_MS ? states[i] : undefined;
-    const end = wrap ? states[++i] : undefined;
+    const { talk, wrap, end } = handlingOf(org, { started: c.started, ended: c.ended });
     const ids = () => [c.started!.id, c.ended!.id, ...(wrap ? [wrap.id] : []), ...(end ? [end.id] : [])];
     if (wrap && !end) {
       for (const kpi of ["aht", "acw"] as const) {
@@ -186,14 +194,19 @@ function resolutions(org: OrgFacts, span: Span, sink: Sink) {
   });
 }
 
-/** [M6] Judges one resolution: at most one public staff message and one call before it, never reopened. */
-function fcr(t: TicketFacts, res: StatusRef, sink: Sink) {
+/** [M6] At most one public staff message and one call before the resolution, never reopened. */
+export function fcrOf(t: TicketFacts, res: StatusRef) {
   const reopening = t.statuses.find(isReopening);
   // Both lists are sorted by time: the count before the resolution is a binary search.
   const messageCount = firstIndexFrom(t.responses, res.at);
   const callCount = firstIndexFrom(t.calls, res.at);
   const outcome: ExplainOutcome = reopening ? "reopened" : messageCount > 1 ? "too_many_messages" : callCount > 1 ? "too_many_calls" : "first_contact";
-  const hit = outcome === "first_contact" ? 1 : 0;
+  return { reopening, messageCount, callCount, outcome, hit: outcome === "first_contact" ? 1 : 0 };
+}
+
+/** [M6] Judges one resolution. */
+function fcr(t: TicketFacts, res: StatusRef, sink: Sink) {
+  const { reopening, messageCount, callCount, outcome, hit } = fcrOf(t, res);
   const agent = key(res.actorId);
   if (sink.count("fcr", agent, hit, 1)) {
     sink.row(agent, true, {

@@ -3,6 +3,7 @@
 // a set of events does not depend on the order they arrived in ([M14]: out-of-order `at`, late
 // commits), which is what makes replay-from-scratch give exactly the same figures ([M16]).
 import type { AgentState, TicketPriority, TicketStatus } from "@caseroom/shared";
+import type { Rollup } from "./rollup.ts";
 
 /** An event as the engine reads it from the log; `at` in epoch milliseconds. */
 export interface LogEvent {
@@ -83,6 +84,8 @@ export interface OrgFacts {
   index: MinuteIndex;
   /** Bumped by every fold, so cached answers know when they are stale. */
   version: number;
+  /** Running totals derived from the facts; never stored, rebuilt when missing. */
+  rollup?: Rollup;
 }
 
 export const MINUTE_MS = 60_000;

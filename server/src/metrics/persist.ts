@@ -54,5 +54,6 @@ export function pruneOrg(org: OrgFacts, horizon: number): void {
   }
   org.surveys = org.surveys.filter((s) => s.at >= cutoff);
   reindex(org);
+  org.rollup = undefined;
   org.version++;
 }

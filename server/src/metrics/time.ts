@@ -7,8 +7,19 @@ import type { Span } from "./evaluate.ts";
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
+// Building a formatter costs far more than using one, and every wallboard push asks several times.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function zoned(ms: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat("en-CA", {
+  let format = formatters.get(timeZone);
+  if (!format) formatters.set(timeZone, (format = formatter(timeZone)));
+  const parts = format.formatToParts(ms);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  return { y: get("year"), m: get("month"), d: get("day"), h: get("hour"), min: get("minute"), s: get("second") };
+}
+
+function formatter(timeZone: string) {
+  return new Intl.DateTimeFormat("en-CA", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",
@@ -17,9 +28,7 @@ function zoned(ms: number, timeZone: string) {
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
-  }).formatToParts(ms);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  return { y: get("year"), m: get("month"), d: get("day"), h: get("hour"), min: get("minute"), s: get("second") };
+  });
 }
 
 /** How far the zone's wall clock is ahead of UTC at `ms`. */

@@ -1,0 +1,342 @@
+// Pre-aggregated figures: each ticket, call and survey adds its counted inputs (the same ones
+// evaluate.ts counts) to per-minute, per-hour and per-day running totals per technician, so a day's
+// figures are a sum of 24 hourly buckets instead of a pass over a million events. When an event
+// changes a ticket, call or technician, that subject's old inputs are taken out and its new ones put
+// in ([M16]: the totals are integer milliseconds and counts, so they are exact whatever the order).
+// What is not a sum of instants is kept otherwise: backlog as +1/-1 steps summed up to the end of
+// the window, occupancy as running time totals per technician, and the rare ticket resolved twice
+// (judged at its last resolution inside the window, [M6]) straight from its facts.
+import { ACW_GRACE_MS, type MetricSettings } from "@caseroom/shared";
+import { assigneeAt, deadlineOf, fcrOf, handlingOf, isReopening, isResolution, openStatuses, type Breakdown, type Span, type Tally, type TalliedKpi } from "./evaluate.ts";
+import { firstIndexFrom, lastBefore, minuteOf, type AgentFacts, type CallFacts, type OrgFacts, type StatusRef, type SurveyRef, type TicketFacts } from "./facts.ts";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+type Summed = Exclude<TalliedKpi, "occupancy">;
+const summed: readonly Summed[] = ["frt", "aht", "acw", "fcr", "csat", "sla", "reopenRate", "backlog"];
+
+/** One counted input: `at` places it in time (for backlog: the step applies to windows ending after it). */
+interface Input {
+  kpi: Summed;
+  at: number;
+  agent: string;
+  num: number;
+  den: number;
+}
+
+const key = (id: string | null | undefined) => id ?? "";
+
+function bump(tallies: Map<string, Tally>, agent: string, num: number, den: number): void {
+  const t = tallies.get(agent);
+  if (t) {
+    t.num += num;
+    t.den += den;
+  } else tallies.set(agent, { num, den });
+}
+
+function addAll(into: Map<string, Tally>, from: Map<string, Tally> | undefined): void {
+  if (from) for (const [agent, t] of from) bump(into, agent, t.num, t.den);
+}
+
+/** Running totals of one figure at three resolutions; the minute keeps its inputs for partial minutes. */
+class Buckets {
+  private minutes = new Map<number, { inputs: Set<Input>; tallies: Map<string, Tally> }>();
+  private hours = new Map<number, Map<string, Tally>>();
+  private days = new Map<number, Map<string, Tally>>();
+  /** No input is earlier: where a sum "since the beginning" starts. */
+  earliest = Number.POSITIVE_INFINITY;
+
+  add(input: Input, sign: 1 | -1): void {
+    const m = minuteOf(input.at);
+    let minute = this.minutes.get(m);
+    if (!minute) this.minutes.set(m, (minute = { inputs: new Set(), tallies: new Map() }));
+    if (sign > 0) minute.inputs.add(input);
+    else minute.inputs.delete(input);
+    const num = sign * input.num;
+    const den = sign * input.den;
+    bump(minute.tallies, input.agent, num, den);
+    let hour = this.hours.get(Math.floor(input.at / HOUR));
+    if (!hour) this.hours.set(Math.floor(input.at / HOUR), (hour = new Map()));
+    bump(hour, input.agent, num, den);
+    let day = this.days.get(Math.floor(input.at / DAY));
+    if (!day) this.days.set(Math.floor(input.at / DAY), (day = new Map()));
+    bump(day, input.agent, num, den);
+    if (input.at < this.earliest) this.earliest = input.at;
+  }
+
+  /** Adds every input with `from <= at < to` to `into`. */
+  sum(from: number, to: number, into: Map<string, Tally>): void {
+    if (to <= from) return;
+    const first = Math.ceil(from / MINUTE);
+    const last = Math.floor(to / MINUTE);
+    if (first > last) return this.partial(from, to, into);
+    if (from < first * MINUTE) this.partial(from, first * MINUTE, into);
+    if (last * MINUTE < to) this.partial(last * MINUTE, to, into);
+    this.wholeMinutes(first, last, into);
+  }
+
+  private partial(from: number, to: number, into: Map<string, Tally>): void {
+    const minute = this.minutes.get(minuteOf(from));
+    if (minute) for (const i of minute.inputs) if (i.at >= from && i.at < to) bump(into, i.agent, i.num, i.den);
+  }
+
+  /** Minutes [a, b): whole hours and days from their own totals, the rest minute by minute. */
+  private wholeMinutes(a: number, b: number, into: Map<string, Tally>): void {
+    const h0 = Math.ceil(a / 60);
+    const h1 = Math.floor(b / 60);
+    if (h0 >= h1) {
+      for (let m = a; m < b; m++) addAll(into, this.minutes.get(m)?.tallies);
+      return;
+    }
+    for (let m = a; m < h0 * 60; m++) addAll(into, this.minutes.get(m)?.tallies);
+    for (let m = h1 * 60; m < b; m++) addAll(into, this.minutes.get(m)?.tallies);
+    const d0 = Math.ceil(h0 / 24);
+    const d1 = Math.floor(h1 / 24);
+    if (d0 >= d1) {
+      for (let h = h0; h < h1; h++) addAll(into, this.hours.get(h));
+      return;
+    }
+    for (let h = h0; h < d0 * 24; h++) addAll(into, this.hours.get(h));
+    for (let h = d1 * 24; h < h1; h++) addAll(into, this.hours.get(h));
+    if (d1 - d0 > this.days.size) {
+      for (const [d, tallies] of this.days) if (d >= d0 && d < d1) addAll(into, tallies);
+    } else for (let d = d0; d < d1; d++) addAll(into, this.days.get(d));
+  }
+}
+
+/** Per technician, busy and staffed time from their first state up to each state change ([M11]). */
+interface Occupancy {
+  busy: number[];
+  staffed: number[];
+  /** States from this index on need their totals recomputed. */
+  validTo: number;
+}
+
+const busyStates = new Set(["busy", "on_call", "wrap_up"]);
+const staffedStates = new Set(["available", "busy", "on_call", "wrap_up"]);
+
+export class Rollup {
+  private buckets = Object.fromEntries(summed.map((k) => [k, new Buckets()])) as Record<Summed, Buckets>;
+  private inputs = new Map<TicketFacts | CallFacts, Input[]>();
+  private surveys = new Map<string, SurveyRef[]>();
+  private occupancy = new Map<AgentFacts, Occupancy>();
+  /** Tickets with more than one resolution: their FCR depends on the window ([M6]). */
+  private resolvedTwice = new Set<TicketFacts>();
+  private dirtyTickets = new Set<string>();
+  private dirtyCalls = new Set<string>();
+  /** Per technician, the earliest and latest state change since the last sync. */
+  private dirtyAgents = new Map<string, { lo: number; hi: number }>();
+
+  constructor(
+    private readonly org: OrgFacts,
+    /** Only SLA deadlines depend on settings; other targets mean a new rollup. */
+    readonly slaKey: string,
+    private readonly settings: MetricSettings,
+  ) {
+    for (const s of org.surveys) {
+      const list = this.surveys.get(s.ticketId);
+      if (list) list.push(s);
+      else this.surveys.set(s.ticketId, [s]);
+    }
+  }
+
+  /** Whether the first sync is still to come: it takes every ticket and call as it stands. */
+  private built = false;
+
+  static keyOf(settings: MetricSettings): string {
+    return JSON.stringify(settings.slaTargetsS);
+  }
+
+  // ---- told by the fold ---------------------------------------------------------------------------
+  ticketChanged(id: string): void {
+    this.dirtyTickets.add(id);
+  }
+  callChanged(id: string): void {
+    this.dirtyCalls.add(id);
+  }
+  surveyFolded(s: SurveyRef): void {
+    const list = this.surveys.get(s.ticketId);
+    if (list) list.push(s);
+    else this.surveys.set(s.ticketId, [s]);
+    this.dirtyTickets.add(s.ticketId);
+  }
+  stateFolded(agentId: string, at: number): void {
+    const d = this.dirtyAgents.get(agentId);
+    if (!d) this.dirtyAgents.set(agentId, { lo: at, hi: at });
+    else {
+      if (at < d.lo) d.lo = at;
+      if (at > d.hi) d.hi = at;
+    }
+  }
+
+  /** Brings the totals up to date with everything folded so far. */
+  sync(): void {
+    if (!this.built) {
+      this.built = true;
+      this.dirtyAgents.clear();
+      this.dirtyTickets.clear();
+      this.dirtyCalls.clear();
+      for (const t of this.org.tickets.values()) this.replace(t, this.ticketInputs(t));
+      for (const c of this.org.calls.values()) this.replace(c, this.callInputs(c));
+      return;
+    }
+    for (const [id, d] of this.dirtyAgents) {
+      const agent = this.org.agents.get(id);
+      if (!agent) continue;
+      const occ = this.occupancy.get(agent);
+      const from = firstIndexFrom(agent.states, d.lo);
+      if (occ) occ.validTo = Math.min(occ.validTo, Math.max(0, from - 1));
+      // A state change moves the after-call work of this technician's calls that ended from just
+      // before the state it follows up to the change itself (see handlingOf).
+      const lo = (from > 0 ? Math.min(agent.states[from - 1]!.at, d.lo) : d.lo) - ACW_GRACE_MS;
+      for (let m = minuteOf(lo); m <= minuteOf(d.hi); m++) {
+        for (const c of this.org.index.callEnds.get(m) ?? []) {
+          if (c.started?.actorId === id && c.ended!.at >= lo && c.ended!.at <= d.hi) this.dirtyCalls.add(c.id);
+        }
+      }
+    }
+    this.dirtyAgents.clear();
+    for (const id of this.dirtyTickets) {
+      const t = this.org.tickets.get(id);
+      if (t) this.replace(t, this.ticketInputs(t));
+    }
+    this.dirtyTickets.clear();
+    for (const id of this.dirtyCalls) {
+      const c = this.org.calls.get(id);
+      if (c) this.replace(c, this.callInputs(c));
+    }
+    this.dirtyCalls.clear();
+  }
+
+  private replace(subject: TicketFacts | CallFacts, inputs: Input[]): void {
+    const old = this.inputs.get(subject);
+    if (old) for (const i of old) this.buckets[i.kpi].add(i, -1);
+    for (const i of inputs) this.buckets[i.kpi].add(i, 1);
+    if (inputs.length) this.inputs.set(subject, inputs);
+    else this.inputs.delete(subject);
+  }
+
+  /** Every input a ticket gives, wherever in time it falls: the same rules as evaluate.ts. */
+  private ticketInputs(t: TicketFacts): Input[] {
+    const out: Input[] = [];
+    const first = t.responses[0];
+    // [M3]
+    if (first && t.created) out.push({ kpi: "frt", at: first.at, agent: key(first.actorId), num: Math.max(0, first.at - t.created.at), den: 1 });
+    // [M9] and [M6]
+    let resolutions = 0;
+    let resolution: StatusRef | undefined;
+    for (const s of t.statuses) {
+      if (isReopening(s)) out.push({ kpi: "reopenRate", at: s.at, agent: key(assigneeAt(t, s.at)), num: 1, den: 0 });
+      if (isResolution(s)) {
+        out.push({ kpi: "reopenRate", at: s.at, agent: key(s.actorId), num: 0, den: 1 });
+        resolutions++;
+        resolution = s;
+      }
+    }
+    if (resolutions > 1) this.resolvedTwice.add(t);
+    else this.resolvedTwice.delete(t);
+    if (resolutions === 1) out.push({ kpi: "fcr", at: resolution!.at, agent: key(resolution!.actorId), num: fcrOf(t, resolution!).hit, den: 1 });
+    // [M7]
+    for (const s of this.surveys.get(t.id) ?? []) {
+      out.push({ kpi: "csat", at: s.at, agent: key(assigneeAt(t, s.at)), num: s.score >= 4 ? 1 : 0, den: 1 });
+    }
+    // [M8]
+    if (t.created) {
+      const deadline = deadlineOf(t, this.settings)!;
+      out.push({ kpi: "sla", at: deadline, agent: key(assigneeAt(t, deadline)), num: first !== undefined && first.at <= deadline ? 1 : 0, den: 1 });
+    }
+    this.backlogSteps(t, out);
+    return out;
+  }
+
+  /**
+   * [M10] The ticket's part of the backlog as steps: a window ending after `at` counts the ticket for
+   * `agent` (+1) or no longer (-1). The backlog at `to` counts the events before `to`, so after
+   * each moment something changed, the ticket's state is read with everything at or before it.
+   */
+  private backlogSteps(t: TicketFacts, out: Input[]): void {
+    const moments = new Set<number>();
+    if (t.created) moments.add(t.created.at);
+    for (const s of t.statuses) moments.add(s.at);
+    for (const a of t.assignments) moments.add(a.at);
+    let counted: string | null = null;
+    for (const at of [...moments].sort((x, y) => x - y)) {
+      const status = lastBefore(t.statuses, at, false)?.to ?? (t.created && t.created.at <= at ? "new" : undefined);
+      const now = status && openStatuses.has(status) ? key(lastBefore(t.assignments, at, false)?.to) : null;
+      if (now === counted) continue;
+      if (counted !== null) out.push({ kpi: "backlog", at, agent: counted, num: -1, den: -1 });
+      if (now !== null) out.push({ kpi: "backlog", at, agent: now, num: 1, den: 1 });
+      counted = now;
+    }
+  }
+
+  private callInputs(c: CallFacts): Input[] {
+    if (!c.started || !c.ended) return [];
+    const { talk, wrap, end } = handlingOf(this.org, { started: c.started, ended: c.ended });
+    if (wrap && !end) return [];
+    const acw = wrap && end ? end.at - wrap.at : 0;
+    const agent = key(c.started.actorId);
+    return [
+      { kpi: "aht", at: c.ended.at, agent, num: talk + acw, den: 1 },
+      { kpi: "acw", at: c.ended.at, agent, num: acw, den: 1 },
+    ];
+  }
+
+  // ---- answering --------------------------------------------------------------------------------
+  /** Per-technician tallies of every figure over the span, equal to evaluate()'s. */
+  breakdown(span: Span): Breakdown {
+    this.sync();
+    const b = Object.fromEntries([...summed, "occupancy"].map((k) => [k, new Map<string, Tally>()])) as Breakdown;
+    for (const kpi of summed) {
+      if (kpi === "backlog") this.buckets.backlog.sum(this.buckets.backlog.earliest, span.to, b.backlog);
+      else this.buckets[kpi].sum(span.from, span.to, b[kpi]);
+    }
+    for (const t of this.resolvedTwice) this.fcrResolvedTwice(t, span, b.fcr);
+    for (const a of this.org.agents.values()) this.occupancyOf(a, span, b.occupancy);
+    return b;
+  }
+
+  private fcrResolvedTwice(t: TicketFacts, span: Span, into: Map<string, Tally>): void {
+    for (let i = t.statuses.length - 1; i >= 0; i--) {
+      const s = t.statuses[i]!;
+      if (isResolution(s) && s.at >= span.from && s.at < span.to) {
+        bump(into, key(s.actorId), fcrOf(t, s).hit, 1);
+        return;
+      }
+    }
+  }
+
+  private occupancyOf(a: AgentFacts, span: Span, into: Map<string, Tally>): void {
+    const states = a.states;
+    if (states.length === 0) return;
+    let occ = this.occupancy.get(a);
+    if (!occ) this.occupancy.set(a, (occ = { busy: [0], staffed: [0], validTo: 0 }));
+    if (occ.validTo < states.length - 1) {
+      // Totals at each state's start: index i holds the time before states[i].
+      occ.busy.length = states.length;
+      occ.staffed.length = states.length;
+      occ.busy[0] = 0;
+      occ.staffed[0] = 0;
+      for (let i = Math.max(1, occ.validTo + 1); i < states.length; i++) {
+        const length = states[i]!.at - states[i - 1]!.at;
+        const state = states[i - 1]!.to;
+        occ.busy[i] = occ.busy[i - 1]! + (busyStates.has(state) ? length : 0);
+        occ.staffed[i] = occ.staffed[i - 1]! + (staffedStates.has(state) ? length : 0);
+      }
+      occ.validTo = states.length - 1;
+    }
+    // Time in each kind of state before `x`.
+    const upTo = (x: number, totals: number[], kinds: Set<string>) => {
+      const k = firstIndexFrom(states, x);
+      if (k === 0) return 0;
+      return totals[k - 1]! + (kinds.has(states[k - 1]!.to) ? x - states[k - 1]!.at : 0);
+    };
+    // As evaluate.ts: a technician with no state overlapping the span is not in it.
+    if (states[0]!.at >= span.to || span.to <= span.from) return;
+    const busy = upTo(span.to, occ.busy, busyStates) - upTo(span.from, occ.busy, busyStates);
+    const staffed = upTo(span.to, occ.staffed, staffedStates) - upTo(span.from, occ.staffed, staffedStates);
+    bump(into, a.id, busy, staffed);
+  }
+}
