@@ -41,6 +41,9 @@ export function registerCallRoutes(router: Router, calls: CallService): void {
   });
 
   router.post("/api/calls/:id/mode", async (req, res) => {
+    // Refused before the body is read: a guest can never switch modes, whatever it sends.
+    if (!req.principal) throw new AppError("unauthenticated", "Log in first");
+    if (req.principal.kind === "guest") throw new AppError("forbidden", "Only supervisors and admins may monitor, whisper or barge");
     const { id } = parseInput(CallIdParamsSchema, req.params, "call id");
     const body = parseInput(CallModeBodySchema, req.body, "mode");
     res.json(await calls.setMode(req.principal, id, body.mode));
