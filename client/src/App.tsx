@@ -2,6 +2,7 @@ import { Route, Router } from "@solidjs/router";
 import { AppShell } from "./components/AppShell.tsx";
 import { CabinetPage } from "./pages/CabinetPage.tsx";
 import { AdminAiPage } from "./pages/AdminAiPage.tsx";
+import { AdminSettingsPage } from "./pages/AdminSettingsPage.tsx";
 import { GuestPage } from "./pages/GuestPage.tsx";
 import { JoinPage } from "./pages/JoinPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
@@ -24,6 +25,7 @@ export function App() {
         <Route path="/tickets/:id" component={TicketPage} />
         <Route path="/me" component={CabinetPage} />
         <Route path="/admin/ai" component={AdminAiPage} />
+        <Route path="/admin/settings" component={AdminSettingsPage} />
         <Route path="*404" component={NotFoundPage} />
       </Route>
     </Router>

@@ -57,6 +57,11 @@ export function TopBar() {
                   {t("nav.adminAi")}
                 </A>
               </li>
+              <li>
+                <A href="/admin/settings" activeClass="active" data-testid="nav-admin-settings">
+                  {t("nav.adminSettings")}
+                </A>
+              </li>
             </Show>
           </ul>
         </nav>
