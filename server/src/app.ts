@@ -22,10 +22,13 @@ import { errorHandler, notFoundHandler, requestContext } from "./http/index.ts";
 import { createLlmGateway, registerAiRoutes } from "./llm/index.ts";
 import type { Logger } from "./log.ts";
 import { createRealtime } from "./realtime/index.ts";
-import { inviteStore, inviteTokens, registerInviteRoutes } from "./invites/index.ts";
+import { inviteStore, inviteTokens, registerInviteRoutes, ticketAccess } from "./invites/index.ts";
 import { registerAgents } from "./agents/index.ts";
 import { registerCalls, registerLivekitWebhook, type Calls } from "./calls/index.ts";
 import { registerTranscription } from "./transcription/index.ts";
+import { registerAttachmentRoutes, type AttachmentRouteDeps } from "./attachments/index.ts";
+import { registerAuditRoutes } from "./audit/index.ts";
+import { createObjectStore } from "./storage/index.ts";
 import { apiKeyStore, registerApiKeyRoutes } from "./apikeys/index.ts";
 import { ingestBodyParser, registerIngestRoutes } from "./integrations/index.ts";
 import { registerMetrics } from "./metrics/index.ts";
@@ -45,6 +48,8 @@ export interface AppOptions {
   collab?: Pick<CollabOptions, "limits" | "idleUnloadMs" | "compactEvery">;
   /** How soon a technician without a connection goes offline, and how often that is checked. */
   presence?: PresenceOptions;
+  /** Attachment tuning for tests: a shorter download-link lifetime, a fake transcriber. */
+  attachments?: Pick<AttachmentRouteDeps, "linkTtlMs" | "transcribeClip">;
 }
 
 export interface Application {
@@ -123,6 +128,19 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   const agents = registerAgents(api, realtime.io, { db, log, presence: options.presence });
   calls = registerCalls(api, realtime.io, { db, log, config, tickets, sessions, setAgentState: agents.setByCall });
   const transcription = registerTranscription(api, realtime.io, { db, log, config, sessions, calls });
+  const attachments = registerAttachmentRoutes(api, {
+    db,
+    log,
+    storage: createObjectStore(config),
+    sessionSecret: config.sessionSecret,
+    tmpRoot: path.join(config.dataDir, "upload-tmp"),
+    maxBytes: config.attachments.maxBytes,
+    requireTicketAccess: ticketAccess(tickets),
+    sessionIdOf: sessions.idOf,
+    transcribeClip: transcription.transcribeClip,
+    ...options.attachments,
+  });
+  registerAuditRoutes(api, { db });
   const metrics = await registerMetrics(api, realtime.io, { db, log });
   const apiKeys = apiKeyStore(db);
   registerApiKeyRoutes(api, { keys: apiKeys });
@@ -162,6 +180,7 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
       await transcription.close();
       await realtime.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      attachments.close();
       // After the last stream has ended, so its usage is in the ledger.
       await llm.close();
       if (redis) await redis.quit().catch(() => {});

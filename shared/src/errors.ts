@@ -12,6 +12,7 @@ export const errorCodes = {
   conflict: { http: 409, close: 4409 },
   timeout: { http: 408, close: 4408 },
   payload_too_large: { http: 413, close: 4413 },
+  unsupported_media_type: { http: 415, close: 4415 },
   rate_limited: { http: 429, close: 4429 },
   unavailable: { http: 503, close: 4503 },
   internal: { http: 500, close: 4500 },

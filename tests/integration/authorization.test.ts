@@ -9,6 +9,7 @@ import * as assert from "uvu/assert";
 import { orgIdBySlug, firstTicketOf, rowCounts, ticketState } from "../helpers/dbState.ts";
 import { ApiClient, loginAs, startServer, waitFor, type ApiResponse, type TestServer } from "../helpers/server.ts";
 import { connectSocket, type ClientSocket } from "../helpers/sockets.ts";
+import { fetchLink, pngImage, upload } from "../helpers/attachments.ts";
 
 const principals = {
   anonymous: undefined,
@@ -96,6 +97,14 @@ const table: [endpoint: string, target: Target | null, statuses: number[]][] = [
   // Stored transcript segments of a call: staff of its organisation (tests/integration/transcription.test.ts).
   ["GET /api/calls/:id/transcript", "own-org ticket",   [401, 200, 200, 200, 200, 200]],
   ["GET /api/calls/:id/transcript", "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  // Attachments: staff of the ticket's organisation (and the ticket's guest: tests/integration/attachments-access.test.ts).
+  ["POST /api/tickets/:id/attachments", "own-org ticket",   [401, 201, 201, 201, 201, 201]],
+  ["POST /api/tickets/:id/attachments", "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["GET /api/attachments/:id/url",      "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["GET /api/attachments/:id/url",      "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["GET /api/attachments/:id/content",  "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["GET /api/attachments/:id/content",  "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["GET /api/audit",                    null,               [401, 403, 403, 200, 403, 200]],
   ["GET /healthz",           null,               [200, 200, 200, 200, 200, 200]],
   ["GET /readyz",            null,               [200, 200, 200, 200, 200, 200]],
 ];
@@ -338,11 +347,43 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
     return res;
   },
   "POST /api/media/livekit/webhook": ({ client }) => client.post("/api/media/livekit/webhook", { event: "room_finished" }),
+  "POST /api/tickets/:id/attachments": async ({ client, ctx, ticketId }) => {
+    const res = await upload(client, ticketId, await pngImage(), "probe.png", "image/png");
+    if (res.status === 201) assert.equal([...(await ctx.server.db.query("select ticket_id from attachments where id = $1", [res.body.attachment.id]))], [{ ticket_id: ticketId }]);
+    return res;
+  },
+  "GET /api/attachments/:id/url": async ({ client, ctx, ticketId }) => client.get(`/api/attachments/${await probeAttachment(ctx, ticketId)}/url`),
+  "GET /api/attachments/:id/content": async ({ client, ctx, ticketId }) => {
+    const id = await probeAttachment(ctx, ticketId);
+    const own = await client.get(`/api/attachments/${id}/url`);
+    // Without a link of their own, the caller tries the uploader's link: refused before its signature is read.
+    const url = own.status === 200 ? own.body.url : (await ctx.clients[adminOf(ctx, ticketId)].get(`/api/attachments/${id}/url`)).body.url;
+    const res = await fetchLink(client, url);
+    if (res.status === 200) assert.is(res.headers.get("content-type"), "image/png");
+    return { status: res.status, body: res.status === 200 ? undefined : await res.json(), headers: res.headers };
+  },
+  "GET /api/audit": async ({ client, ctx, orgId }) => {
+    const res = await client.get("/api/audit");
+    if (res.status === 200) {
+      const ids = res.body.entries.map((e: { id: string }) => e.id);
+      assert.equal([...(await ctx.server.db.query("select id from audit_log where id = any($1::bigint[]) and org_id <> $2", [ids, orgId]))], [], "no other organisation's entries");
+    }
+    return res;
+  },
   "GET /healthz": ({ client }) => client.get("/healthz"),
   "GET /readyz": ({ client }) => client.get("/readyz"),
 };
 
 const AI_KEY = "sk-authz-table-0123456789";
+
+const adminOf = (ctx: Ctx, ticketId: string): Who => (ticketId === ctx.tickets.demo ? "demo admin" : "demo-ru admin");
+
+/** An image uploaded to the ticket by its organisation's admin. */
+async function probeAttachment(ctx: Ctx, ticketId: string): Promise<string> {
+  const res = await upload(ctx.clients[adminOf(ctx, ticketId)], ticketId, await pngImage(), "probe.png", "image/png");
+  if (res.status !== 201) throw new Error(`probe upload failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.attachment.id;
+}
 
 const myId = async (client: ApiClient): Promise<string> => (await client.get("/api/me")).body.user.id;
 

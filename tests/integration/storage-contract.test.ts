@@ -55,7 +55,9 @@ const backends: Record<string, () => Promise<Ctx>> = {
 
 for (const [name, make] of Object.entries(backends)) {
   const test = suite<Ctx>(`object store contract: ${name}`);
-  test.before(async (ctx) => Object.assign(ctx, await make()));
+  test.before(async (ctx) => {
+    Object.assign(ctx, await make());
+  });
   test.after(async (ctx) => ctx.close());
 
   test("[STORE-1] put, head, get and a byte range return what was stored", async ({ store }) => {

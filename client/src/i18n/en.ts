@@ -295,6 +295,7 @@ export const en = {
   "error.timeout": "The server took too long to answer. Try again.",
   "error.payload_too_large": "This is too large to send.",
   "error.unsupported_media_type": "This type of file cannot be sent.",
+  "error.unsupported_media_type": "This type of file cannot be sent.",
   "error.rate_limited": "Too many attempts. Try again later.",
   "error.rateLimitedRetry": "Too many attempts. Try again in {duration}.",
   "error.unavailable": "The service is temporarily unavailable. Try again in a moment.",

@@ -319,6 +319,7 @@ export const ru: RussianCatalogue = {
   "error.timeout": "Сервер не ответил вовремя. Повторите попытку.",
   "error.payload_too_large": "Слишком большой объём данных.",
   "error.unsupported_media_type": "Файлы такого типа отправить нельзя.",
+  "error.unsupported_media_type": "Файлы такого типа отправить нельзя.",
   "error.rate_limited": "Слишком много попыток. Повторите позже.",
   "error.rateLimitedRetry": "Слишком много попыток. Подождите и повторите (осталось: {duration}).",
   "error.unavailable": "Сервис временно недоступен. Повторите чуть позже.",

@@ -1,0 +1,99 @@
+// Attachment test helpers: multipart uploads through fetch as a browser sends them, signed-link
+// downloads, and real media made on the spot (sharp for images with GPS EXIF, ffmpeg for voice notes
+// and video clips).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import type { Queryable } from "../../server/src/db/index.ts";
+import type { ApiClient, ApiResponse } from "./server.ts";
+
+export async function upload(client: ApiClient, ticketId: string, bytes: Uint8Array, name: string, type = "application/octet-stream"): Promise<ApiResponse> {
+  const form = new FormData();
+  form.append("file", new Blob([new Uint8Array(bytes)], { type }), name);
+  const res = await fetch(`${client.baseUrl}/api/tickets/${ticketId}/attachments`, { method: "POST", body: form, headers: client.cookie ? { cookie: client.cookie } : {} }).catch((err) => {
+    throw new Error(`upload of ${name} failed: ${String(err.cause ?? err)}`);
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* keep text */
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+/** Asks for a signed link and fetches it with the same session. */
+export async function download(client: ApiClient, attachmentId: string, variant: "original" | "thumbnail" = "original", headers: Record<string, string> = {}) {
+  const link = await client.get(`/api/attachments/${attachmentId}/url?variant=${variant}`);
+  if (link.status !== 200) throw new Error(`url: ${link.status} ${JSON.stringify(link.body)}`);
+  const res = await fetchLink(client, link.body.url, headers);
+  return { link: link.body as { url: string; expiresAt: string }, res, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+export function fetchLink(client: ApiClient, url: string, headers: Record<string, string> = {}) {
+  return fetch(client.baseUrl + url, { headers: { ...headers, ...(client.cookie ? { cookie: client.cookie } : {}) } });
+}
+
+/** A JPEG photo with GPS coordinates, a camera model and EXIF orientation 6 (rotate 90°). 64×32 stored. */
+export async function jpegWithGps(): Promise<Buffer> {
+  return sharp({ create: { width: 64, height: 32, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+    .jpeg()
+    .withExif({
+      IFD0: { Make: "TestCam", Model: "Leaky 1" },
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1", GPSLongitudeRef: "W", GPSLongitude: "0/1 7/1 0/1" },
+    })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
+}
+
+export const pngImage = () => sharp({ create: { width: 30, height: 20, channels: 4, background: "#0a0" } }).png().toBuffer();
+
+function ffmpeg(args: string[], ext: string): Buffer {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "caseroom-media-"));
+  const out = path.join(dir, `out.${ext}`);
+  try {
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", ...args, "-y", out], { stdio: ["ignore", "ignore", "pipe"] });
+    return readFileSync(out);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new Error("ffmpeg is not installed: run scripts/install-system-deps.sh");
+    throw err;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A voice note as MediaRecorder makes it: Opus in WebM, a 440 Hz tone. */
+export const webmVoiceNote = (seconds = 2) => ffmpeg(["-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`, "-c:a", "libopus", "-b:a", "24k"], "webm");
+
+/** A short video clip (VP8 in WebM) with sound. */
+export const webmVideo = (seconds = 1) =>
+  ffmpeg(["-f", "lavfi", "-i", `testsrc=size=160x120:rate=10:duration=${seconds}`, "-f", "lavfi", "-i", `sine=duration=${seconds}`, "-c:v", "libvpx", "-b:v", "100k", "-c:a", "libopus", "-shortest"], "webm");
+
+/** `size` bytes that start like an MP4 file (an ftyp box) and continue with filler. */
+export function mp4Shaped(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  bytes.set([0, 0, 0, 0x18, ...Buffer.from("ftypmp42"), 0, 0, 0, 0, ...Buffer.from("mp42isom")]);
+  for (let i = 24; i < size; i += 4096) bytes[i] = i & 0xff;
+  return bytes;
+}
+
+/** Every file below dir (relative paths). */
+export function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? filesUnder(full).map((f) => `${name}/${f}`) : [name];
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+}
+
+export async function attachmentCount(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ n: number }>("select count(*)::int as n from attachments");
+  return Number(row!.n);
+}
