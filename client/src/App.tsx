@@ -5,6 +5,7 @@ import { AdminAiPage } from "./pages/AdminAiPage.tsx";
 import { AdminSettingsPage } from "./pages/AdminSettingsPage.tsx";
 import { GuestPage } from "./pages/GuestPage.tsx";
 import { JoinPage } from "./pages/JoinPage.tsx";
+import { LiveCallsPage } from "./pages/LiveCallsPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
 import { QueuePage } from "./pages/QueuePage.tsx";
@@ -24,6 +25,7 @@ export function App() {
         <Route path="/" component={QueuePage} />
         <Route path="/tickets/:id" component={TicketPage} />
         <Route path="/me" component={CabinetPage} />
+        <Route path="/calls" component={LiveCallsPage} />
         <Route path="/admin/ai" component={AdminAiPage} />
         <Route path="/admin/settings" component={AdminSettingsPage} />
         <Route path="*404" component={NotFoundPage} />

@@ -50,6 +50,11 @@ export function TopBar() {
                   {t("nav.wallboard")}
                 </A>
               </li>
+              <li>
+                <A href="/calls" activeClass="active" data-testid="nav-calls">
+                  {t("nav.calls")}
+                </A>
+              </li>
             </Show>
             <Show when={me()?.user.role === "admin"}>
               <li>

@@ -5,6 +5,7 @@ import { createEffect, createMemo, createSignal, lazy, on, Show, Suspense } from
 import { A, useParams } from "@solidjs/router";
 import { TicketSchema, type Ticket } from "@caseroom/shared";
 import { ApiError, api } from "../api.ts";
+import { CallPanel } from "../calls/CallPanel.tsx";
 import { InviteCustomer } from "../chat/InviteCustomer.tsx";
 import { ErrorMessage } from "../components/ErrorMessage.tsx";
 import { usePageTitle } from "../components/pageTitle.ts";
@@ -67,6 +68,8 @@ export function TicketPage() {
         <A href="/">{t("ticket.back")}</A>
       </p>
       <Show when={ticket()}>{(row) => <InviteCustomer ticketId={row().id} />}</Show>
+      {/* The call dock: start or join the ticket's call (client/src/calls). */}
+      <Show when={ticket()?.id} keyed>{(id) => <CallPanel ticketId={id} />}</Show>
       <Show when={loadError() && !ticket()}>
         <Show when={notFound()} fallback={<ErrorMessage error={loadError()} />}>
           <p class="empty-state" data-testid="ticket-not-found">{t("ticket.notFound")}</p>
