@@ -1,12 +1,15 @@
 // LLM gateway benchmark (prints figures; not a test). Run: node --import tsx bench/llm/run.ts
+//   [--db=pglite|postgres] [--phases=core,http,memory] [--providers=openai,anthropic,gemini]
+//   [--blocks=5] [--profile=DIR]   (a full run writes bench/llm/results.md)
 //
 // Overhead = time to the first token through the gateway − the fake provider's own first-token
 // delay. The fakes run in a child process and stamp each first token with how long they themselves
 // took from receiving the request to sending it, so the subtraction is exact per stream. Measured
-// at 50 concurrent streams, for each SDK: first the SDK called directly (the floor: loopback HTTP,
-// the SDK's own parsing, this machine's scheduling), then the gateway core (what the co-pilot calls),
-// then the whole HTTP path (POST /api/ai/complete, session lookup and SSE included; the reading
-// client runs in this process too). Target: p99 overhead under 5 ms. Then memory per open stream.
+// at 50 concurrent streams, for each SDK: the SDK called directly (the floor: loopback HTTP, the
+// SDK's own parsing, this machine's scheduling), the gateway core (what the co-pilot calls), and the
+// whole HTTP path (POST /api/ai/complete, session lookup and SSE included, read by a client in a
+// process of its own). The three run in interleaved blocks so a busy machine weighs on each alike.
+// Target: p99 overhead under 5 ms. Then memory per open stream.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -160,9 +163,11 @@ const gateway = await createLlmGateway({ db, log, config });
 const app = await createApplication({ config, db, log });
 await new Promise<void>((resolve) => app.httpServer.listen(0, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
-const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "tech1@caseroom.local", password: DEMO_PASSWORD }) });
-const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;
-const headers = { "content-type": "application/json", cookie };
+async function sessionOf(email: string) {
+  const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
+  return { "content-type": "application/json", cookie: login.headers.getSetCookie()[0]!.split(";")[0]! };
+}
+const headers = await sessionOf("tech1@caseroom.local");
 
 // The reading client runs in a process of its own (bench/llm/reader.ts), like the fakes: the server's
 // event loop then carries only the server's work.
@@ -287,13 +292,19 @@ if (phases.has("memory")) {
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
   const core = await memoryPer(async (signal) => {
-    const call = await gateway.prepare(request);
+    // As a server-side call (no user), which the per-user stream limit does not count.
+    const call = await gateway.prepare({ ...request, userId: null });
     const iterator = call.run(signal);
     await iterator.next();
     return iterator;
   });
   console.log(`  ${"gateway core (with SDK and socket)".padEnd(40)} ${kib(core)}`);
-  const http = await memoryPer((signal) => holdOpen(`${base}/api/ai/complete`, { method: "POST", headers, body: JSON.stringify({ task: request.task, input: request.input }), signal }, "event: delta"));
+  // Spread over three users: one may hold at most LLM_MAX_STREAMS_PER_USER (100 here) open.
+  const users = [headers, await sessionOf("tech2@caseroom.local"), await sessionOf("supervisor@caseroom.local")];
+  let opened = 0;
+  const http = await memoryPer((signal) =>
+    holdOpen(`${base}/api/ai/complete`, { method: "POST", headers: users[opened++ % users.length], body: JSON.stringify({ task: request.task, input: request.input }), signal }, "event: delta"),
+  );
   const client = await memoryPer((signal) =>
     holdOpen(`${fake.urls["openai-hold"]}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "m", stream: true }), signal }, "held"),
   );

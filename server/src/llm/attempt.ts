@@ -46,6 +46,7 @@ export async function* runAttempt(
   const started = performance.now();
   const firstToken = setTimeout(() => controller.abort(new AttemptTimeout("first_token")), timeouts.firstTokenMs);
   const total = setTimeout(() => controller.abort(new AttemptTimeout("total")), timeouts.totalMs);
+  let complete = false;
   try {
     for await (const chunk of client.stream(request, controller.signal)) {
       // An SDK may hand over a chunk it had buffered after the abort; nothing more counts.
@@ -64,6 +65,7 @@ export async function* runAttempt(
       }
     }
     if (controller.signal.aborted) throw controller.signal.reason;
+    complete = true;
   } catch (err) {
     throw new AttemptError(classifyFailure(err, controller.signal), err);
   } finally {
@@ -71,8 +73,9 @@ export async function* runAttempt(
     clearTimeout(total);
     outer.removeEventListener("abort", onOuterAbort);
     stats.totalMs = Math.round(performance.now() - started);
-    // Closes the connection if the caller stopped listening half-way; a no-op after a complete answer.
-    controller.abort();
+    // Closes the connection if the caller stopped listening half-way. After a complete answer there is
+    // nothing to close, and an abort would still build an exception and run the SDK's abort listeners.
+    if (!complete) controller.abort();
   }
 }
 

@@ -99,6 +99,7 @@ export async function createLlmGateway(deps: LlmGatewayDeps): Promise<LlmGateway
     const callId = randomUUID();
     // Last, so a call refused for any other reason holds no slot. Server-side calls without a user are not limited.
     const release = request.userId ? slots.take(request.userId) : () => {};
+    let callLog: Logger | undefined;
     const plan: RunPlan = {
       callId,
       identity: { orgId: request.orgId, userId: request.userId, ticketId: request.ticketId ?? null, task: request.task },
@@ -109,19 +110,17 @@ export async function createLlmGateway(deps: LlmGatewayDeps): Promise<LlmGateway
       redaction,
       priceOf: (provider, model) => org.prices.get(priceKey(provider, model)),
       record,
+      ended: release,
       timeouts: config.llmTimeouts,
       maxRetryWaitMs,
-      log: log.child({ callId, orgId: request.orgId, task: request.task }),
+      // Made when first needed (a failure): most calls log nothing.
+      get log() {
+        return (callLog ??= log.child({ callId, orgId: request.orgId, task: request.task }));
+      },
     };
     return {
       callId,
-      async *run(signal) {
-        try {
-          yield* runChain(plan, signal);
-        } finally {
-          release();
-        }
-      },
+      run: (signal) => runChain(plan, signal),
     };
   }
 

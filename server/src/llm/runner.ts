@@ -36,99 +36,105 @@ export interface RunPlan {
   timeouts: AttemptTimeouts;
   /** The longest retry-after worth waiting for before asking the same provider again. */
   maxRetryWaitMs: number;
-  log: Logger;
+  /** Called once when the run ends, however it ends (the user's stream slot is given back). */
+  ended(): void;
+  readonly log: Logger;
 }
 
 export async function* runChain(plan: RunPlan, signal: AbortSignal): AsyncGenerator<GatewayEvent> {
-  const tried: { provider: AiProvider; model: string; outcome: AiOutcome }[] = [];
-  let attemptNo = 0;
-  for (const { target, client } of plan.chain) {
-    let messages = plan.prompt.messages;
-    let waited = false;
-    let repaired = false;
-    for (;;) {
-      attemptNo += 1;
-      const stats = newStats();
-      const request = { model: target.model, system: plan.prompt.system, messages, maxOutputTokens: plan.maxOutputTokens, json: Boolean(plan.schema) };
-      const promptChars = request.system.length + messages.reduce((n, m) => n + m.content.length, 0);
-      const restorer = plan.redaction.restorer();
-      let shown = false;
-      let failure: AttemptFailure | undefined;
-      let problem: string | undefined;
-      let result: unknown;
-      let recorded = false;
-      const record = (outcome: AiOutcome) => {
-        recorded = true;
-        tried.push({ provider: target.provider, model: target.model, outcome });
-        return recordAttempt(plan, target, attemptNo, outcome, stats, promptChars);
-      };
-      try {
+  try {
+    const tried: { provider: AiProvider; model: string; outcome: AiOutcome }[] = [];
+    let attemptNo = 0;
+    for (const { target, client } of plan.chain) {
+      let messages = plan.prompt.messages;
+      let waited = false;
+      let repaired = false;
+      for (;;) {
+        attemptNo += 1;
+        const stats = newStats();
+        const request = { model: target.model, system: plan.prompt.system, messages, maxOutputTokens: plan.maxOutputTokens, json: Boolean(plan.schema) };
+        const promptChars = request.system.length + messages.reduce((n, m) => n + m.content.length, 0);
+        const restorer = plan.redaction.restorer();
+        let shown = false;
+        let failure: AttemptFailure | undefined;
+        let problem: string | undefined;
+        let result: unknown;
+        let recorded = false;
+        const record = (outcome: AiOutcome) => {
+          recorded = true;
+          tried.push({ provider: target.provider, model: target.model, outcome });
+          return recordAttempt(plan, target, attemptNo, outcome, stats, promptChars);
+        };
         try {
-          for await (const text of runAttempt(client, request, signal, plan.timeouts, stats)) {
-            if (plan.schema) continue; // a structured answer is shown only once it is valid
-            const ready = restorer.push(text);
-            if (ready) {
+          try {
+            for await (const text of runAttempt(client, request, signal, plan.timeouts, stats)) {
+              if (plan.schema) continue; // a structured answer is shown only once it is valid
+              const ready = restorer.push(text);
+              if (ready) {
+                shown = true;
+                yield { type: "delta", text: ready };
+              }
+            }
+            const rest = plan.schema ? "" : restorer.flush();
+            if (rest) {
               shown = true;
-              yield { type: "delta", text: ready };
+              yield { type: "delta", text: rest };
+            }
+          } catch (err) {
+            if (!(err instanceof AttemptError)) throw err;
+            failure = err.failure;
+            plan.log.warn({ provider: target.provider, model: target.model, outcome: failure.outcome, status: failure.status, attempt: attemptNo }, "llm attempt failed");
+          }
+          if (!failure && plan.schema) {
+            const checked = checkStructured(stats.text, plan.schema);
+            if (checked.ok) result = restoreDeep(checked.value, (s) => plan.redaction.restore(s));
+            else {
+              failure = { outcome: "invalid_output" };
+              problem = checked.problem;
             }
           }
-          const rest = plan.schema ? "" : restorer.flush();
-          if (rest) {
-            shown = true;
-            yield { type: "delta", text: rest };
+          const { usage, written } = record(failure?.outcome ?? "ok");
+          if (!failure) {
+            if (plan.schema) yield { type: "delta", text: JSON.stringify(result) };
+            // The reader gets `done` at once; the stream ends once the ledger has the row.
+            yield {
+              type: "done",
+              provider: target.provider,
+              model: target.model,
+              usage,
+              ...(stats.citations.length > 0 ? { citations: stats.citations } : {}),
+              ...(plan.schema ? { result } : {}),
+            };
+            await written;
+            return;
           }
-        } catch (err) {
-          if (!(err instanceof AttemptError)) throw err;
-          failure = err.failure;
-          plan.log.warn({ provider: target.provider, model: target.model, outcome: failure.outcome, status: failure.status, attempt: attemptNo }, "llm attempt failed");
-        }
-        if (!failure && plan.schema) {
-          const checked = checkStructured(stats.text, plan.schema);
-          if (checked.ok) result = restoreDeep(checked.value, (s) => plan.redaction.restore(s));
-          else {
-            failure = { outcome: "invalid_output" };
-            problem = checked.problem;
-          }
-        }
-        const { usage, written } = record(failure?.outcome ?? "ok");
-        if (!failure) {
-          if (plan.schema) yield { type: "delta", text: JSON.stringify(result) };
-          // The reader gets `done` at once; the stream ends once the ledger has the row.
-          yield {
-            type: "done",
-            provider: target.provider,
-            model: target.model,
-            usage,
-            ...(stats.citations.length > 0 ? { citations: stats.citations } : {}),
-            ...(plan.schema ? { result } : {}),
-          };
           await written;
-          return;
+        } finally {
+          // The consumer stopped listening at a `yield`: the attempt still goes into the ledger.
+          if (!recorded) await record("cancelled").written;
         }
-        await written;
-      } finally {
-        // The consumer stopped listening at a `yield`: the attempt still goes into the ledger.
-        if (!recorded) await record("cancelled").written;
+        if (failure.outcome === "cancelled") throw new CompletionCancelled("The request was cancelled");
+        if (failure.outcome === "invalid_output" && !repaired && problem) {
+          repaired = true;
+          messages = repairMessages(plan.prompt, stats.text, problem);
+          continue;
+        }
+        if (failure.outcome === "rate_limited" && !waited && failure.retryAfterMs !== undefined && failure.retryAfterMs <= plan.maxRetryWaitMs) {
+          waited = true;
+          await sleep(failure.retryAfterMs, signal);
+          continue;
+        }
+        if (shown) yield { type: "restart", provider: target.provider, reason: failure.outcome };
+        if (!fallsBack(failure)) {
+          throw new AppError("unavailable", "The AI provider refused the request", { reason: "provider_rejected", attempts: tried });
+        }
+        break;
       }
-      if (failure.outcome === "cancelled") throw new CompletionCancelled("The request was cancelled");
-      if (failure.outcome === "invalid_output" && !repaired && problem) {
-        repaired = true;
-        messages = repairMessages(plan.prompt, stats.text, problem);
-        continue;
-      }
-      if (failure.outcome === "rate_limited" && !waited && failure.retryAfterMs !== undefined && failure.retryAfterMs <= plan.maxRetryWaitMs) {
-        waited = true;
-        await sleep(failure.retryAfterMs, signal);
-        continue;
-      }
-      if (shown) yield { type: "restart", provider: target.provider, reason: failure.outcome };
-      if (!fallsBack(failure)) {
-        throw new AppError("unavailable", "The AI provider refused the request", { reason: "provider_rejected", attempts: tried });
-      }
-      break;
     }
+    throw new AppError("unavailable", "No AI provider could answer", { reason: "all_failed", attempts: tried });
+  } finally {
+    plan.ended();
   }
-  throw new AppError("unavailable", "No AI provider could answer", { reason: "all_failed", attempts: tried });
 }
 
 /** The attempt's billed usage now, and the promise of its ledger row (which never rejects). */

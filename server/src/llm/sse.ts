@@ -21,9 +21,21 @@ export function openSse(res: Response): SseChannel {
   const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
   heartbeat.unref();
   res.on("close", () => clearInterval(heartbeat));
+  // Events written in the same turn of the event loop leave in one packet: several provider chunks
+  // read at once (a busy moment), or the last delta and `done`. Nothing waits for a later turn.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
   return {
     async send(event, data) {
       if (res.writableEnded || res.destroyed) return;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(uncork);
+      }
       if (!res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)) {
         await Promise.race([once(res, "drain"), once(res, "close")]);
       }
