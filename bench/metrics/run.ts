@@ -177,8 +177,10 @@ try {
   const answeredAt: number[] = [];
   const seenAt: number[] = [];
   let updates = 0;
+  let bytes = 0;
   socket.on("metrics:update", (board: Wallboard) => {
     updates++;
+    bytes += JSON.stringify(board).length;
     const batches = Math.floor((board.today.kpis.backlog.value! - base) / created);
     for (let b = 0; b < batches; b++) seenAt[b] ??= Date.now();
   });
@@ -218,7 +220,7 @@ try {
   const warm = (WARMUP_MS / BATCH_MS);
   const measured = (list: number[]) => list.slice(warm);
   const latencies = measured(sentAt.map((s, i) => seenAt[i]! - s)).sort((a, b) => a - b);
-  line(`end to end: ${fmt(batches * perBatch)} events in ${batches} batches over ${elapsed.toFixed(1)} s (${fmt((batches * perBatch) / elapsed)} events/s, the first ${WARMUP_MS / 1000} s a warm-up not counted), ${updates} wallboard updates`);
+  line(`end to end: ${fmt(batches * perBatch)} events in ${batches} batches over ${elapsed.toFixed(1)} s (${fmt((batches * perBatch) / elapsed)} events/s, the first ${WARMUP_MS / 1000} s a warm-up not counted), ${updates} wallboard updates (${(updates / elapsed).toFixed(1)}/s, ${fmt(bytes / Math.max(1, updates))} bytes each)`);
   line(`latency POST → wallboard update: p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies.at(-1)} ms (target p99 < 250 ms)`);
   const posts = measured(sentAt.map((s, i) => answeredAt[i]! - s)).sort((a, b) => a - b);
   const afterCommit = measured(sentAt.map((_, i) => seenAt[i]! - answeredAt[i]!)).sort((a, b) => a - b);

@@ -23,6 +23,7 @@ import { createLlmGateway, registerAiRoutes } from "./llm/index.ts";
 import type { Logger } from "./log.ts";
 import { createRealtime } from "./realtime/index.ts";
 import { inviteStore, inviteTokens, registerInviteRoutes, ticketAccess } from "./invites/index.ts";
+import { registerChat } from "./chat/index.ts";
 import { registerAgents } from "./agents/index.ts";
 import { registerCalls, registerLivekitWebhook, type Calls } from "./calls/index.ts";
 import { registerTranscription } from "./transcription/index.ts";
@@ -121,8 +122,12 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
     tickets,
     sessions,
     rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
-    onRevoked: (inviteId) => realtime.guests.revokeInvite(inviteId),
+    onRevoked: (inviteId) => {
+      realtime.guests.revokeInvite(inviteId);
+      void calls?.inviteRevoked(inviteId).catch((err) => log.warn({ err }, "removing a revoked guest from calls failed"));
+    },
   });
+  registerChat(api, realtime, { db, log, access: ticketAccess(tickets), editWindowMs: config.chat.editWindowMs });
   registerEventRoutes(api, { db });
   registerAiRoutes(api, { db, gateway: llm, httpsOnly: config.env === "production" });
   const agents = registerAgents(api, realtime.io, { db, log, presence: options.presence });
@@ -148,8 +153,9 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
     db,
     keys: apiKeys,
     rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
-    getTicket: (orgId, id) => tickets.get(orgId, id),
+    getTickets: (orgId, ids) => tickets.getMany(orgId, ids),
     onTicketCreated: (orgId, ticket) => onTicketChange(orgId, { ticket, events: [] }),
+    onCommitted: () => void metrics.runner.catchUp(),
   });
   api.use("/api", notFoundHandler);
   app.use(api);

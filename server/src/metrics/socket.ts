@@ -7,7 +7,10 @@ import type { Logger } from "../log.ts";
 import type { Realtime } from "../realtime/index.ts";
 import type { MetricsService } from "./service.ts";
 
-export const PUSH_INTERVAL_MS = 100;
+// 20 updates a second at most per board, whatever the event rate: the batching that keeps 1,000
+// events/s from flooding clients, short enough that waiting for the next push is a small part of
+// the end-to-end latency ([M19]).
+export const PUSH_INTERVAL_MS = 50;
 /** Sliding windows and times in state move without events: refresh every board now and then. */
 const REFRESH_MS = 15_000;
 
