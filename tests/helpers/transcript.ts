@@ -10,15 +10,20 @@ export interface TranscriptClient {
   segments: TranscriptSegmentWire[];
   errors: { callId: string; error: { code: string; message: string } }[];
   captions: { callId: string; on: boolean }[];
+  /** When each segment arrived (performance.now()), by id: for latency measurements. */
+  arrivals: Map<string, number>;
   finals(): TranscriptSegmentWire[];
 }
 
 export async function connectTranscript(url: string, cookie: string | undefined): Promise<TranscriptClient> {
-  const client = { segments: [], errors: [], captions: [] } as unknown as TranscriptClient;
+  const client = { segments: [], errors: [], captions: [], arrivals: new Map() } as unknown as TranscriptClient;
   client.socket = (await connectSocket(`${url}/transcript`, cookie, {
     listen: (s) => {
       const t = s as unknown as TranscriptSocket;
-      t.on("transcript:segment", (seg) => client.segments.push(seg));
+      t.on("transcript:segment", (seg) => {
+        client.arrivals.set(seg.id, performance.now());
+        client.segments.push(seg);
+      });
       t.on("transcript:error", (e) => client.errors.push(e));
       t.on("transcript:captions", (c) => client.captions.push(c));
     },

@@ -283,7 +283,7 @@ export class FakeDeepgram extends EventEmitter {
     conn.index++;
     conn.silence = 0;
     conn.utterance = [];
-    this.emit("utteranceEnd", { connection: conn.id, index: u.index, text });
+    this.emit("utteranceEnd", { connection: conn.id, index: u.index, text, at: performance.now() });
     const due = fromFinalize ? 0 : Math.max(0, conn.lastSpeechAt + delayMs - performance.now());
     const timer = setTimeout(() => {
       conn.timers.delete(timer);
@@ -291,7 +291,7 @@ export class FakeDeepgram extends EventEmitter {
       this.results(conn, start, end, text, true, true, fromFinalize);
       // Everything up to the end of this utterance is final now, silence before it included.
       conn.lastFinalEnd = Math.max(conn.lastFinalEnd, end);
-      this.emit("final", { connection: conn.id, index: u.index, text });
+      this.emit("final", { connection: conn.id, index: u.index, text, at: performance.now() });
       if (conn.timers.size === 0) this.emit(`drained:${conn.id}`);
     }, due);
     conn.timers.add(timer);
