@@ -2,9 +2,10 @@
 // own ticket's call and only as a participant; another organisation gets 404; refusals change nothing.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { callEvents, connectCallSocket } from "../helpers/calls.ts";
 import { firstTicketOf, orgIdBySlug, rowCounts } from "../helpers/dbState.ts";
 import { inviteGuest, type TestGuest } from "../helpers/guests.ts";
-import { loginAs, startServer, type ApiClient, type TestServer } from "../helpers/server.ts";
+import { loginAs, startServer, waitFor, type ApiClient, type TestServer } from "../helpers/server.ts";
 
 interface Ctx {
   server: TestServer;
@@ -99,6 +100,28 @@ test("without a session: 401", async (ctx) => {
   const anon = new (ctx.tech.constructor as typeof ApiClient)(ctx.server.url);
   assert.is((await anon.post(`/api/calls/${ctx.callId}/join`, {})).status, 401);
   assert.is((await anon.post(`/api/calls/${ctx.callId}/end`)).status, 401);
+});
+
+test("withdrawing the invite takes its guest out of the call at once and closes its call socket", async (ctx) => {
+  const socket = await connectCallSocket(ctx.server.url, ctx.guest.client.cookie);
+  const attached = await socket.timeout(5000).emitWithAck("call:attach", { callId: ctx.callId });
+  assert.ok(attached.ok, JSON.stringify(attached));
+  let closed = false;
+  socket.on("disconnect", () => (closed = true));
+  assert.is((await ctx.tech.delete(`/api/invites/${ctx.guest.invite.id}`)).status, 204);
+  await waitFor(() => closed, { what: "the guest's call socket to close" });
+  const left = await waitFor(async () => (await callEvents(ctx.server.db, ctx.callId)).find((e) => e.type === "call.participant_left" && e.data.principal === "guest"));
+  assert.is(left.data.principalId, ctx.guest.guest.id);
+  const rows = await ctx.server.db.query("select 1 from call_participants where guest_id = $1 and left_at is null", [ctx.guest.guest.id]);
+  assert.is(rows.length, 0);
+  socket.close();
+});
+
+test("when the last participant leaves, the call ends", async (ctx) => {
+  assert.is((await ctx.tech.post(`/api/calls/${ctx.otherCallId}/leave`)).status, 204);
+  const events = await callEvents(ctx.server.db, ctx.otherCallId);
+  assert.is(events.at(-1)!.type, "call.ended");
+  assert.is((await ctx.tech.get(`/api/tickets/${ctx.otherGuest.guest.ticketId}/call`)).body.call, null);
 });
 
 test.run();

@@ -7,6 +7,7 @@
 //   calls.hooks: an EventEmitter<CallLifecycleEvents> emitting, after the change has committed,
 //       "started" (call), "participant_joined" / "participant_left" / "mode_changed" (call, participant)
 //       and "ended" (call). Listeners run in-process on the node that made the change.
+//   calls.inviteRevoked(inviteId): the invite's guests leave their calls and lose their call sockets.
 import type { Router } from "express";
 import type { Server } from "socket.io";
 import type { SessionStore } from "../auth/index.ts";
@@ -38,6 +39,7 @@ export function registerCalls(router: Router, io: Server, deps: CallDeps) {
     ...deps,
     onMeshChange: (callId) => signalling?.replan(callId),
     onEnded: (callId) => signalling?.ended(callId),
+    onGuestRemoved: (guestId) => signalling?.disconnectGuest(guestId),
   });
   signalling = attachCallSignalling(io, { sessions: deps.sessions, store: service.store, log: deps.log });
   registerCallRoutes(router, service);

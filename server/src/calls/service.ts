@@ -37,6 +37,8 @@ export interface CallServiceDeps {
   /** Told after every change of who is in a call and how (the mesh re-plans). */
   onMeshChange(callId: string): void;
   onEnded(callId: string): void;
+  /** Closes a removed guest's call sockets. */
+  onGuestRemoved(guestId: string): void;
 }
 
 const isSupervisorMode = (mode: CallMode) => (supervisorModes as readonly CallMode[]).includes(mode);
@@ -145,11 +147,21 @@ export function createCallService(deps: CallServiceDeps) {
       const call = await visibleCall(principal, callId);
       const me = await store.participantOf(call.id, principal!);
       if (!me) return;
-      const left = await store.leave(call, me.id);
-      if (!left) return;
-      hooks.emit("participant_left", call, left);
-      if (sendsAsParticipant(left)) await agentState(call.orgId, left, "wrap_up");
-      deps.onMeshChange(call.id);
+      await departed(call, me.id);
+    },
+
+    /** An invite was withdrawn: its guests leave every call at once, and their call sockets close. */
+    async inviteRevoked(inviteId: string) {
+      const rows = await deps.db.query<{ call_id: string; org_id: string; id: string; guest_id: string }>(
+        `select p.call_id, p.org_id, p.id, p.guest_id from call_participants p join guests g on g.id = p.guest_id
+          where g.invite_id = $1 and p.left_at is null`,
+        [inviteId],
+      );
+      for (const row of rows) {
+        const call = await store.get(row.org_id, row.call_id);
+        if (call) await departed(call, row.id);
+        deps.onGuestRemoved(row.guest_id);
+      }
     },
 
     /** Staff only; ends the call for everyone. */
@@ -174,13 +186,19 @@ export function createCallService(deps: CallServiceDeps) {
       const call = orgId ? await store.get(orgId, signal.callId) : undefined;
       if (!call || call.status !== "active") return;
       if (signal.type === "room_finished") return void (await finish(call, "room_finished"));
-      const left = await store.leave(call, signal.participantId);
-      if (left) {
-        hooks.emit("participant_left", call, left);
-        if (sendsAsParticipant(left)) await agentState(call.orgId, left, "wrap_up");
-      }
+      await departed(call, signal.participantId);
     },
   };
+
+  /** Someone left; when nobody is left, the call is over (a mesh has no server to notice otherwise). */
+  async function departed(call: CallRecord, participantId: string) {
+    const left = await store.leave(call, participantId);
+    if (!left) return;
+    hooks.emit("participant_left", call, left);
+    if (sendsAsParticipant(left)) await agentState(call.orgId, left, "wrap_up");
+    deps.onMeshChange(call.id);
+    if ((await store.participants(call.id)).length === 0) await finish(call, "ended");
+  }
 
   async function finish(call: CallRecord, reason: "ended" | "room_finished") {
     const done = await store.end(call, reason);

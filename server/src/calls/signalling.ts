@@ -74,7 +74,8 @@ export function attachCallSignalling(io: Server, deps: { sessions: SessionStore;
 
   ns.on("connection", (socket: CallSocket) => {
     const log = deps.log.child({ socketId: socket.id });
-    void socket.join(`session:${socket.data.sessionId}`);
+    const { principal } = socket.data;
+    void socket.join([`session:${socket.data.sessionId}`, ...(principal.kind === "guest" ? [`guest:${principal.guestId}`] : [])]);
 
     socket.on("call:attach", async (payload, ack) => {
       try {
@@ -131,5 +132,6 @@ export function attachCallSignalling(io: Server, deps: { sessions: SessionStore;
       ns.in(callRoom(callId)).socketsLeave(callRoom(callId));
     },
     disconnectSession: (sessionId: string) => ns.in(`session:${sessionId}`).disconnectSockets(true),
+    disconnectGuest: (guestId: string) => ns.in(`guest:${guestId}`).disconnectSockets(true),
   };
 }
