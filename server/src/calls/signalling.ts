@@ -90,8 +90,10 @@ export function attachCallSignalling(io: Server, deps: { sessions: SessionStore;
         if (!me) throw new AppError("forbidden", "Join the call first");
         const previous = socket.data.attached;
         if (previous) await socket.leave(callRoom(previous.callId)), await socket.leave(peerRoom(previous.participantId));
-        // Another tab of the same participant stops receiving: one browser per peer in the mesh.
-        ns.in(peerRoom(me.id)).socketsLeave([peerRoom(me.id), callRoom(call.id)]);
+        // Another tab of the same participant stops receiving: one browser per peer in the mesh. Not
+        // this socket: with a cluster adapter the local leave runs only after the publish, i.e. after
+        // the join below.
+        ns.in(peerRoom(me.id)).except(socket.id).socketsLeave([peerRoom(me.id), callRoom(call.id)]);
         socket.data.attached = { callId: call.id, participantId: me.id, at: Date.now() };
         await socket.join([callRoom(call.id), peerRoom(me.id)]);
         const plans = await replan(call.id);
