@@ -6,7 +6,7 @@
 // What is not a sum of instants is kept otherwise: backlog as +1/-1 steps summed up to the end of
 // the window, occupancy as running time totals per technician, and the rare ticket resolved twice
 // (judged at its last resolution inside the window, [M6]) straight from its facts.
-import { ACW_GRACE_MS, type MetricSettings } from "@caseroom/shared";
+import { ACW_GRACE_MS, type MetricSettings, type TicketStatus } from "@caseroom/shared";
 import { assigneeAt, deadlineOf, fcrOf, handlingOf, isReopening, isResolution, openStatuses, type Breakdown, type Span, type Tally, type TalliedKpi } from "./evaluate.ts";
 import { firstIndexFrom, lastBefore, minuteOf, type AgentFacts, type CallFacts, type OrgFacts, type StatusRef, type SurveyRef, type TicketFacts } from "./facts.ts";
 
@@ -27,6 +27,17 @@ interface Input {
 }
 
 const key = (id: string | null | undefined) => id ?? "";
+/** The index of the first item after `at` (or at it, unless `strict`), in a list sorted by `at`. */
+const firstAfter = (list: readonly { at: number }[], at: number, strict = true) => {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (strict ? list[mid]!.at <= at : list[mid]!.at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
 
 function bump(tallies: Map<string, Tally>, agent: string, num: number, den: number): void {
   const t = tallies.get(agent);
@@ -114,6 +125,12 @@ interface Occupancy {
   validTo: number;
 }
 
+interface CallEnd {
+  agent: string;
+  at: number;
+  call: CallFacts;
+}
+
 const busyStates = new Set(["busy", "on_call", "wrap_up"]);
 const staffedStates = new Set(["available", "busy", "on_call", "wrap_up"]);
 
@@ -126,6 +143,9 @@ export class Rollup {
   private resolvedTwice = new Set<TicketFacts>();
   private dirtyTickets = new Set<string>();
   private dirtyCalls = new Set<string>();
+  /** Per technician, the calls they started by when each ended, to find those a state change moves. */
+  private callsOf = new Map<string, CallEnd[]>();
+  private callEnd = new Map<CallFacts, CallEnd>();
   /** Per technician, the earliest and latest state change since the last sync. */
   private dirtyAgents = new Map<string, { lo: number; hi: number }>();
 
@@ -179,7 +199,7 @@ export class Rollup {
       this.dirtyTickets.clear();
       this.dirtyCalls.clear();
       for (const t of this.org.tickets.values()) this.replace(t, this.ticketInputs(t));
-      for (const c of this.org.calls.values()) this.replace(c, this.callInputs(c));
+      for (const c of this.org.calls.values()) this.callChangedTo(c);
       return;
     }
     for (const [id, d] of this.dirtyAgents) {
@@ -191,11 +211,8 @@ export class Rollup {
       // A state change moves the after-call work of this technician's calls that ended from just
       // before the state it follows up to the change itself (see handlingOf).
       const lo = (from > 0 ? Math.min(agent.states[from - 1]!.at, d.lo) : d.lo) - ACW_GRACE_MS;
-      for (let m = minuteOf(lo); m <= minuteOf(d.hi); m++) {
-        for (const c of this.org.index.callEnds.get(m) ?? []) {
-          if (c.started?.actorId === id && c.ended!.at >= lo && c.ended!.at <= d.hi) this.dirtyCalls.add(c.id);
-        }
-      }
+      const calls = this.callsOf.get(id) ?? [];
+      for (let i = firstAfter(calls, lo, false); i < calls.length && calls[i]!.at <= d.hi; i++) this.dirtyCalls.add(calls[i]!.call.id);
     }
     this.dirtyAgents.clear();
     for (const id of this.dirtyTickets) {
@@ -205,15 +222,24 @@ export class Rollup {
     this.dirtyTickets.clear();
     for (const id of this.dirtyCalls) {
       const c = this.org.calls.get(id);
-      if (c) this.replace(c, this.callInputs(c));
+      if (c) this.callChangedTo(c);
     }
     this.dirtyCalls.clear();
   }
 
+  /** Swaps a subject's inputs, touching the totals only for those that changed (most events change one or two). */
   private replace(subject: TicketFacts | CallFacts, inputs: Input[]): void {
-    const old = this.inputs.get(subject);
-    if (old) for (const i of old) this.buckets[i.kpi].add(i, -1);
-    for (const i of inputs) this.buckets[i.kpi].add(i, 1);
+    const old = this.inputs.get(subject) ?? [];
+    const kept = new Array<boolean>(old.length).fill(false);
+    for (let n = 0; n < inputs.length; n++) {
+      const i = inputs[n]!;
+      const same = old.findIndex((o, k) => !kept[k] && o.kpi === i.kpi && o.at === i.at && o.agent === i.agent && o.num === i.num && o.den === i.den);
+      if (same >= 0) {
+        kept[same] = true;
+        inputs[n] = old[same]!;
+      } else this.buckets[i.kpi].add(i, 1);
+    }
+    for (let k = 0; k < old.length; k++) if (!kept[k]) this.buckets[old[k]!.kpi].add(old[k]!, -1);
     if (inputs.length) this.inputs.set(subject, inputs);
     else this.inputs.delete(subject);
   }
@@ -257,18 +283,55 @@ export class Rollup {
    * each moment something changed, the ticket's state is read with everything at or before it.
    */
   private backlogSteps(t: TicketFacts, out: Input[]): void {
-    const moments = new Set<number>();
-    if (t.created) moments.add(t.created.at);
-    for (const s of t.statuses) moments.add(s.at);
-    for (const a of t.assignments) moments.add(a.at);
+    const statuses = t.statuses;
+    const assignments = t.assignments;
+    let si = 0;
+    let ai = 0;
+    let status: TicketStatus | undefined;
+    let assignee: string | null = null;
     let counted: string | null = null;
-    for (const at of [...moments].sort((x, y) => x - y)) {
-      const status = lastBefore(t.statuses, at, false)?.to ?? (t.created && t.created.at <= at ? "new" : undefined);
-      const now = status && openStatuses.has(status) ? key(lastBefore(t.assignments, at, false)?.to) : null;
+    // A merge of the (sorted) moments: creation, status changes, assignments.
+    for (let at = this.nextMoment(t, -Infinity); at !== Infinity; at = this.nextMoment(t, at)) {
+      while (si < statuses.length && statuses[si]!.at <= at) status = statuses[si++]!.to;
+      while (ai < assignments.length && assignments[ai]!.at <= at) assignee = assignments[ai++]!.to;
+      const state = status ?? (t.created && t.created.at <= at ? "new" : undefined);
+      const now = state && openStatuses.has(state) ? key(assignee) : null;
       if (now === counted) continue;
       if (counted !== null) out.push({ kpi: "backlog", at, agent: counted, num: -1, den: -1 });
       if (now !== null) out.push({ kpi: "backlog", at, agent: now, num: 1, den: 1 });
       counted = now;
+    }
+  }
+
+  /** The first moment after `after` at which the ticket's status, assignee or existence can change. */
+  private nextMoment(t: TicketFacts, after: number): number {
+    let next = t.created && t.created.at > after ? t.created.at : Infinity;
+    const s = t.statuses[firstAfter(t.statuses, after)];
+    if (s && s.at < next) next = s.at;
+    const a = t.assignments[firstAfter(t.assignments, after)];
+    if (a && a.at < next) next = a.at;
+    return next;
+  }
+
+  /** Recounts a call and keeps it in its technician's list of call ends. */
+  private callChangedTo(c: CallFacts): void {
+    this.replace(c, this.callInputs(c));
+    const was = this.callEnd.get(c);
+    const agent = c.started?.actorId;
+    const now = agent && c.ended ? { agent, at: c.ended.at, call: c } : undefined;
+    if (was && now && was.agent === now.agent && was.at === now.at) return;
+    if (was) {
+      const list = this.callsOf.get(was.agent)!;
+      list.splice(list.indexOf(was), 1);
+      this.callEnd.delete(c);
+    }
+    if (now) {
+      let list = this.callsOf.get(now.agent);
+      if (!list) this.callsOf.set(now.agent, (list = []));
+      let i = list.length;
+      while (i > 0 && list[i - 1]!.at > now.at) i--;
+      list.splice(i, 0, now);
+      this.callEnd.set(c, now);
     }
   }
 
