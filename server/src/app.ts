@@ -131,7 +131,7 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   registerEventRoutes(api, { db });
   registerAiRoutes(api, { db, gateway: llm, httpsOnly: config.env === "production" });
   const agents = registerAgents(api, realtime.io, { db, log, presence: options.presence });
-  calls = registerCalls(api, realtime.io, { db, log, config, tickets, sessions, setAgentState: agents.setByCall });
+  calls = registerCalls(api, realtime.io, { db, log, config, tickets, sessions, guests: invites, setAgentState: agents.setByCall });
   const transcription = registerTranscription(api, realtime.io, { db, log, config, sessions, calls });
   const attachments = registerAttachmentRoutes(api, {
     db,

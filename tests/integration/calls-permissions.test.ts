@@ -102,6 +102,18 @@ test("without a session: 401", async (ctx) => {
   assert.is((await anon.post(`/api/calls/${ctx.callId}/end`)).status, 401);
 });
 
+test("a guest's call socket closes when its invite expires", async (ctx) => {
+  const socket = await connectCallSocket(ctx.server.url, ctx.otherGuest.client.cookie);
+  socket.close();
+  await ctx.server.db.query("update invites set expires_at = now() + interval '1.5 seconds' where id = $1", [ctx.otherGuest.invite.id]);
+  const expiring = await connectCallSocket(ctx.server.url, ctx.otherGuest.client.cookie);
+  let closed = false;
+  expiring.on("disconnect", () => (closed = true));
+  await waitFor(() => closed, { timeoutMs: 6000, what: "the expiring guest's socket to close" });
+  const refused = await connectCallSocket(ctx.server.url, ctx.otherGuest.client.cookie).then(() => undefined, (e: Error) => e);
+  assert.ok(refused, "an expired guest cannot connect again");
+});
+
 test("withdrawing the invite takes its guest out of the call at once and closes its call socket", async (ctx) => {
   const socket = await connectCallSocket(ctx.server.url, ctx.guest.client.cookie);
   const attached = await socket.timeout(5000).emitWithAck("call:attach", { callId: ctx.callId });

@@ -17,7 +17,7 @@ import type { Logger } from "../log.ts";
 import type { TicketStore } from "../tickets/index.ts";
 import { registerCallRoutes } from "./routes.ts";
 import { createCallService } from "./service.ts";
-import { attachCallSignalling } from "./signalling.ts";
+import { attachCallSignalling, type GuestValidity } from "./signalling.ts";
 
 export { registerLivekitWebhook } from "./routes.ts";
 export { CALLS_NAMESPACE } from "./signalling.ts";
@@ -30,6 +30,8 @@ export interface CallDeps {
   config: Pick<Config, "livekit" | "ice">;
   tickets: Pick<TicketStore, "get">;
   sessions: SessionStore;
+  /** Guests' invites: a call socket closes when its guest's invite expires or is withdrawn. */
+  guests: GuestValidity;
   setAgentState(orgId: string, userId: string, to: "on_call" | "wrap_up"): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export function registerCalls(router: Router, io: Server, deps: CallDeps) {
     onEnded: (callId) => signalling?.ended(callId),
     onGuestRemoved: (guestId) => signalling?.disconnectGuest(guestId),
   });
-  signalling = attachCallSignalling(io, { sessions: deps.sessions, store: service.store, log: deps.log });
+  signalling = attachCallSignalling(io, { sessions: deps.sessions, store: service.store, log: deps.log, guests: deps.guests });
   registerCallRoutes(router, service);
   return Object.assign(service, { disconnectSession: signalling.disconnectSession });
 }

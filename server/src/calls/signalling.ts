@@ -31,7 +31,15 @@ const peerRoom = (participantId: string) => `peer:${participantId}`;
 
 const meshPeer = (p: ParticipantRecord, epoch: string): MeshPeer => ({ peerId: p.id, kind: p.kind, mode: p.mode, name: p.name, epoch });
 
-export function attachCallSignalling(io: Server, deps: { sessions: SessionStore; store: CallStore; log: Logger }) {
+/** setTimeout's ceiling; a longer invite is re-checked at the next connection anyway. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface GuestValidity {
+  /** The guest if its access still stands (invite neither revoked nor expired), with the invite's expiry. */
+  findGuest(guestId: string): Promise<{ ticketId: string; expiresAt: Date | null } | undefined>;
+}
+
+export function attachCallSignalling(io: Server, deps: { sessions: SessionStore; store: CallStore; log: Logger; guests: GuestValidity }) {
   const ns = io.of(CALLS_NAMESPACE) as unknown as CallNamespace;
 
   ns.use(async (socket, next) => {
@@ -40,6 +48,15 @@ export function attachCallSignalling(io: Server, deps: { sessions: SessionStore;
       const principal = await deps.sessions.resolve(token);
       if (!principal) return next(new AppError("unauthenticated", "Log in first"));
       socket.data = { principal, sessionId: deps.sessions.idOf(token!) };
+      if (principal.kind === "guest") {
+        const guest = await deps.guests.findGuest(principal.guestId);
+        if (!guest || guest.ticketId !== principal.ticketId) return next(new AppError("unauthenticated", "Open your invite link first"));
+        // A guest's call socket must not outlive its invite.
+        if (guest.expiresAt) {
+          const timer = setTimeout(() => socket.disconnect(true), Math.min(MAX_TIMER_MS, Math.max(0, guest.expiresAt.getTime() - Date.now())));
+          socket.on("disconnect", () => clearTimeout(timer));
+        }
+      }
       next();
     } catch (err) {
       deps.log.error({ err }, "call socket authentication failed");
