@@ -85,6 +85,8 @@ api("the media server failing to create the room: 503, and no call is left activ
   const res = await ctx.tech.post(`/api/tickets/${ctx.ticketId}/call`);
   assert.is(res.status, 503, JSON.stringify(res.body));
   assert.is((await ctx.tech.get(`/api/tickets/${ctx.ticketId}/call`)).body.call, null);
+  const recorded = await ctx.server.db.query("select 1 from events where ticket_id = $1 and type like 'call.%'", [ctx.ticketId]);
+  assert.is(recorded.length, 0, "a call that never carried media is not in the log");
 });
 
 api("starting creates the room call_<id> with an admin token, and returns a LiveKit join", async (ctx) => {

@@ -1,6 +1,7 @@
 // The call lifecycle, independent of HTTP: start, join, switch mode, leave, end, and the LiveKit
 // webhook's view of the same. Access rules live here so the routes, the socket relay and other modules
 // (transcription) all ask the same questions.
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import {
   can,
@@ -92,20 +93,23 @@ export function createCallService(deps: CallServiceDeps) {
     async start(principal: Extract<Principal, { kind: "user" }>, ticketId: string) {
       const ticket = await deps.tickets.get(principal.orgId, ticketId);
       if (!ticket) throw notFound("Ticket");
-      const { call, created } = await store.start(principal.orgId, ticketId, principal.userId, livekit ? "livekit" : "p2p", (id) => (livekit ? roomNameFor(id) : null));
-      if (created) {
-        if (rooms) {
-          try {
-            await rooms.create(call.id);
-          } catch (err) {
-            // Without its room the call cannot carry media: end it rather than leave it dangling.
-            deps.log.error({ err, callId: call.id }, "livekit room creation failed");
-            await store.end(call, "ended");
-            throw new AppError("unavailable", "The media server did not answer; try again");
-          }
+      const existing = await store.activeForTicket(principal.orgId, ticketId);
+      const id = randomUUID();
+      // The LiveKit room comes first: a call that cannot carry media is never recorded as started.
+      if (!existing && rooms) {
+        try {
+          await rooms.create(id);
+        } catch (err) {
+          deps.log.error({ err, callId: id }, "livekit room creation failed");
+          throw new AppError("unavailable", "The media server did not answer; try again");
         }
-        hooks.emit("started", call);
       }
+      const { call, created } = existing
+        ? { call: existing, created: false }
+        : await store.start(id, principal.orgId, ticketId, principal.userId, livekit ? "livekit" : "p2p", (callId) => (livekit ? roomNameFor(callId) : null));
+      // Someone else started one at the same moment: our room is not needed.
+      if (!existing && !created && rooms) await rooms.close(id).catch((err) => deps.log.warn({ err, callId: id }, "livekit room close failed"));
+      if (created) hooks.emit("started", call);
       const participant = await enter(call, principal, "participant");
       return { call, created, join: await joinInfo(call, participant) };
     },

@@ -122,9 +122,8 @@ export function callStore(db: Db) {
     },
 
     /** Starts the ticket's call, or returns the one in progress (`created` false). */
-    async start(orgId: string, ticketId: string, userId: string, transport: CallTransport, roomName: (callId: string) => string | null): Promise<{ call: CallRecord; created: boolean }> {
+    async start(id: string, orgId: string, ticketId: string, userId: string, transport: CallTransport, roomName: (callId: string) => string | null): Promise<{ call: CallRecord; created: boolean }> {
       return db.transaction(async (tx) => {
-        const id = randomUUID();
         const at = new Date().toISOString();
         // The partial unique index makes a concurrent second start a no-op that reads the first one.
         const inserted = await tx.query<CallRow>(
