@@ -75,7 +75,8 @@ export class MetricsEngine {
 
   private rollupOf(org: OrgFacts, settings: MetricSettings): Rollup {
     const key = Rollup.keyOf(settings);
-    if (!org.rollup || org.rollup.slaKey !== key) org.rollup = new Rollup(org, key, settings);
+    if (!org.rollup) org.rollup = new Rollup(org, key, settings);
+    else if (org.rollup.slaKey !== key) org.rollup.retarget(key, settings);
     return org.rollup;
   }
 
@@ -244,6 +245,10 @@ function total(tallies: Map<string, { num: number; den: number }>, spec: ScopeSp
 
 function valueOf(kpi: TalliedKpi, tallies: Map<string, { num: number; den: number }>, spec: ScopeSpec): { value: number | null; n: number } {
   const { num, den, staffed } = total(tallies, spec);
+  return figureOf(kpi, num, den, staffed);
+}
+
+function figureOf(kpi: TalliedKpi, num: number, den: number, staffed: number): { value: number | null; n: number } {
   switch (kpi) {
     case "frt":
     case "aht":
@@ -273,7 +278,11 @@ function agentValue(b: Breakdown, kpi: TalliedKpi, id: string): number | null {
   let memo = agentValues.get(b);
   if (!memo) agentValues.set(b, (memo = new Map()));
   const k = `${kpi}:${id}`;
-  if (!memo.has(k)) memo.set(k, valueOf(kpi, b[kpi], { scope: "org", agents: new Set([id]), scored: [], peersOf: () => [] }).value);
+  if (!memo.has(k)) {
+    // One technician's tally alone, as valueOf would add it up for a scope of just them.
+    const t = b[kpi].get(id);
+    memo.set(k, figureOf(kpi, t?.num ?? 0, t?.den ?? 0, t && t.den > 0 ? 1 : 0).value);
+  }
   return memo.get(k)!;
 }
 

@@ -151,9 +151,9 @@ export class Rollup {
 
   constructor(
     private readonly org: OrgFacts,
-    /** Only SLA deadlines depend on settings; other targets mean a new rollup. */
-    readonly slaKey: string,
-    private readonly settings: MetricSettings,
+    /** Only SLA deadlines depend on settings: the targets these totals were counted with. */
+    public slaKey: string,
+    private settings: MetricSettings,
   ) {
     for (const s of org.surveys) {
       const list = this.surveys.get(s.ticketId);
@@ -167,6 +167,13 @@ export class Rollup {
 
   static keyOf(settings: MetricSettings): string {
     return JSON.stringify(settings.slaTargetsS);
+  }
+
+  /** New SLA targets: every ticket is recounted at the next sync (only its SLA input changes). */
+  retarget(slaKey: string, settings: MetricSettings): void {
+    this.slaKey = slaKey;
+    this.settings = settings;
+    for (const id of this.org.tickets.keys()) this.dirtyTickets.add(id);
   }
 
   // ---- told by the fold ---------------------------------------------------------------------------
