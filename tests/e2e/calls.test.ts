@@ -106,6 +106,17 @@ async function runInside() {
     await screenshot(ctx.tech.page, "calls-technician");
   });
 
+  test("the customer reloads the page and rejoins: a fresh connection, media flows again", async ({ tech, customer }) => {
+    await customer.page.reload();
+    await customer.page.getByTestId("guest-call-check").click({ timeout: 15_000 });
+    await customer.page.getByTestId("call-consent").check();
+    await customer.page.getByTestId("guest-call-join").click();
+    await customer.page.locator('[data-testid="call-tile"][data-kind="technician"]').waitFor({ timeout: 20_000 });
+    await waitFor(async () => (await bytes(customer.page, '[data-kind="technician"]', "data-audio-bytes")) > 0, { timeoutMs: 30_000, what: "audio after rejoining" });
+    assert.ok((await growth(tech.page, '[data-kind="customer"]', "data-audio-bytes")) > 1000, "technician hears the customer again");
+    assert.is(await tech.page.locator('[data-testid="call-tile"][data-kind="customer"]').count(), 1, "one tile, not a stale second one");
+  });
+
   test("a monitoring supervisor: the customer still sees two participants, the technician three", async ({ sup, tech, customer }) => {
     await sup.page.goto("/calls");
     await sup.page.getByTestId("live-call-monitor").first().click();
