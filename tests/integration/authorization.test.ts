@@ -77,6 +77,18 @@ const table: [endpoint: string, target: Target | null, statuses: number[]][] = [
   ["DELETE /api/invites/:id",       null,               [401, 204, 204, 204, 204, 204]],
   ["POST /api/invites/accept",      null,               [200, 200, 200, 200, 200, 200]],
   ["GET /api/guest/me",             null,               [401, 403, 403, 403, 403, 403]],
+  // Chat: staff of the ticket's organisation (a guest of the ticket: tests/integration/chat-access.test.ts);
+  // each principal edits and deletes a message of their own; revisions (the audit trail) are for admins.
+  ["GET /api/tickets/:id/messages",   "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["GET /api/tickets/:id/messages",   "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["POST /api/tickets/:id/messages",  "own-org ticket",   [401, 201, 201, 201, 201, 201]],
+  ["POST /api/tickets/:id/messages",  "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["PATCH /api/tickets/:id/messages/:messageId",  "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["PATCH /api/tickets/:id/messages/:messageId",  "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["DELETE /api/tickets/:id/messages/:messageId", "own-org ticket",   [401, 200, 200, 200, 200, 200]],
+  ["DELETE /api/tickets/:id/messages/:messageId", "other-org ticket", [401, 404, 404, 404, 404, 404]],
+  ["GET /api/tickets/:id/messages/:messageId/revisions", "own-org ticket",   [401, 403, 403, 200, 403, 200]],
+  ["GET /api/tickets/:id/messages/:messageId/revisions", "other-org ticket", [401, 403, 403, 404, 403, 404]],
   // Calls: staff start and end; monitor/whisper/barge are for supervisors and admins; a guest only
   // reaches its own ticket's call (tests/integration/calls-permissions.test.ts). LiveKit is not
   // configured here, so its webhook does not exist (404): tests/integration/calls-livekit.test.ts.
@@ -312,6 +324,23 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
     return res;
   },
   "GET /api/guest/me": ({ client }) => client.get("/api/guest/me"),
+  "GET /api/tickets/:id/messages": async ({ client, ticketId }) => {
+    const res = await client.get(`/api/tickets/${ticketId}/messages`);
+    if (res.status === 200) for (const m of res.body.messages) assert.is(m.ticketId, ticketId);
+    return res;
+  },
+  "POST /api/tickets/:id/messages": async ({ client, ctx, ticketId }) => {
+    const id = randomUUID();
+    const res = await client.post(`/api/tickets/${ticketId}/messages`, { id, text: "Probe" });
+    if (res.status !== 201) assert.equal([...(await ctx.server.db.query("select id from messages where id = $1", [id]))], [], "nothing stored");
+    return res;
+  },
+  "PATCH /api/tickets/:id/messages/:messageId": async ({ client, ctx, ticketId }) =>
+    client.patch(`/api/tickets/${ticketId}/messages/${await messageOn(ctx, client, ticketId)}`, { text: "Edited probe" }),
+  "DELETE /api/tickets/:id/messages/:messageId": async ({ client, ctx, ticketId }) =>
+    client.delete(`/api/tickets/${ticketId}/messages/${await messageOn(ctx, client, ticketId)}`),
+  "GET /api/tickets/:id/messages/:messageId/revisions": async ({ client, ctx, ticketId }) =>
+    client.get(`/api/tickets/${ticketId}/messages/${await messageOn(ctx, client, ticketId)}/revisions`),
   "POST /api/tickets/:id/call": async ({ client, ctx, ticketId }) => {
     const res = await client.post(`/api/tickets/${ticketId}/call`);
     if (res.status === 201) {
@@ -375,6 +404,16 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
 };
 
 const AI_KEY = "sk-authz-table-0123456789";
+
+/** A message on the ticket, by the caller when they may write there, else by that ticket's organisation's admin. */
+async function messageOn(ctx: Ctx, client: ApiClient, ticketId: string): Promise<string> {
+  const id = randomUUID();
+  const own = await client.post(`/api/tickets/${ticketId}/messages`, { id, text: "Probe to change" });
+  if (own.status === 201) return id;
+  const org = ticketId === ctx.tickets.demo ? "demo" : "demo-ru";
+  await ctx.clients[org === "demo" ? "demo admin" : "demo-ru admin"].post(`/api/tickets/${ticketId}/messages`, { id, text: "Probe to change" });
+  return id;
+}
 
 const adminOf = (ctx: Ctx, ticketId: string): Who => (ticketId === ctx.tickets.demo ? "demo admin" : "demo-ru admin");
 

@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   S3_BUCKET: z.string().min(1).optional(),
   S3_ACCESS_KEY_ID: optionalSecret,
   S3_SECRET_ACCESS_KEY: optionalSecret,
+  CHAT_EDIT_WINDOW_S: z.coerce.number().int().min(0).max(7 * 24 * 60 * 60).default(15 * 60),
   ATTACHMENT_MAX_IMAGE_MB: z.coerce.number().int().min(1).max(2048).default(20),
   ATTACHMENT_MAX_AUDIO_MB: z.coerce.number().int().min(1).max(2048).default(50),
   ATTACHMENT_MAX_VIDEO_MB: z.coerce.number().int().min(1).max(2048).default(50),
@@ -103,6 +104,8 @@ export interface Config {
    */
   secretsKey: string | undefined;
   storage: { dir: string; s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string } | undefined };
+  /** How long after sending its author may edit or delete a chat message. */
+  chat: { editWindowMs: number };
   /** Upload size limits per attachment kind, in bytes (configured in MB). */
   attachments: { maxBytes: { image: number; audio: number; video: number; file: number } };
 }
@@ -182,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { endpoint: e.S3_ENDPOINT, region: e.S3_REGION!, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
         : undefined,
     },
+    chat: { editWindowMs: e.CHAT_EDIT_WINDOW_S * 1000 },
     attachments: {
       maxBytes: {
         image: e.ATTACHMENT_MAX_IMAGE_MB * 1024 * 1024,

@@ -164,8 +164,6 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       io.in(sessionRoom(deps.sessions.idOf(sessionToken))).disconnectSockets(true);
       guests.disconnectSession(deps.sessions.idOf(sessionToken));
     },
-    /** Staff sockets that opened the ticket (ticket:watch): every message, internal ones included. */
-    toTicketStaff: (ticketId: string) => io.to(ticketRoom(ticketId)),
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
   };
 }

@@ -1,6 +1,7 @@
 // Customer invite links and guest sessions (the chat and the calls both let a guest in this way).
 import { z } from "zod";
 import type { Ack } from "../errors.ts";
+import type { ChatClientToServerEvents, ChatServerToClientEvents } from "./chat.ts";
 import { IdSchema } from "../ids.ts";
 
 /** Bounds of an invite's life: at least 5 minutes, at most 30 days; 24 hours when not given. */
@@ -65,11 +66,11 @@ export type GuestEnded = z.infer<typeof GuestEndedSchema>;
  * The guest namespace ("/guest") of socket.io: what a customer's socket may receive and send. Chat
  * and calls add their guest-facing events here; nothing of the staff namespace is ever in it.
  */
-export interface GuestServerToClientEvents {
+export interface GuestServerToClientEvents extends ChatServerToClientEvents {
   /** The server is about to close this guest's socket for good. */
   "guest:ended": (payload: GuestEnded) => void;
 }
-export interface GuestClientToServerEvents {
+export interface GuestClientToServerEvents extends Omit<ChatClientToServerEvents, "chat:join" | "chat:leave"> {
   /** Who this socket is: the page uses it after a reconnect; tests use it as a round trip. */
   "guest:whoami": (ack: (result: Ack<{ guest: Guest }>) => void) => void;
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Ack } from "../errors.ts";
 import { IdSchema } from "../ids.ts";
 import type { StaffMember } from "./auth.ts";
+import type { ChatClientToServerEvents, ChatServerToClientEvents } from "./chat.ts";
 import type { AgentStatus, MetricsSubscribe, Wallboard } from "./metrics.ts";
 import type { Ticket } from "./tickets.ts";
 
@@ -11,7 +12,7 @@ export type TicketWatch = z.infer<typeof TicketWatchSchema>;
 
 export type OnlineUser = StaffMember;
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends ChatServerToClientEvents {
   /** A ticket was created or changed; carries the ticket as it now is. */
   "ticket:changed": (payload: { ticket: Ticket; eventTypes: string[]; actorId: string | null }) => void;
   /** Everyone of the organisation who has at least one live connection. */
@@ -24,7 +25,7 @@ export interface ServerToClientEvents {
   "agent:status": (payload: AgentStatus) => void;
 }
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends ChatClientToServerEvents {
   "ticket:watch": (payload: TicketWatch, ack: (result: Ack<{ users: OnlineUser[] }>) => void) => void;
   "ticket:unwatch": (payload: TicketWatch, ack: (result: Ack<null>) => void) => void;
   /** Supervisors and admins: join a wallboard room; the ack carries the current figures. */
