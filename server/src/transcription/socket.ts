@@ -78,12 +78,16 @@ export function attachTranscriptNamespace(io: Server, deps: TranscriptSocketDeps
     }
   });
 
-  async function accessOf(socket: TranscriptSocket, callId: string): Promise<Access | undefined> {
-    const cached = access.get(callId)?.get(socket.id);
-    if (cached && cached.until > Date.now()) return cached;
+  /** Bumped when a call's cached answers are forgotten: a check already running then stores nothing. */
+  const epochs = new Map<string, number>();
+  const inflight = new Map<string, Promise<Access | undefined>>();
+
+  async function check(socket: TranscriptSocket, callId: string): Promise<Access | undefined> {
+    const epoch = epochs.get(callId) ?? 0;
     const p = await deps.calls.participantOf(callId, socket.data.principal);
+    const current = () => (epochs.get(callId) ?? 0) === epoch;
     if (!p) {
-      access.get(callId)?.delete(socket.id);
+      if (current()) access.get(callId)?.delete(socket.id);
       return undefined;
     }
     const principal = socket.data.principal;
@@ -102,9 +106,28 @@ export function attachTranscriptNamespace(io: Server, deps: TranscriptSocketDeps
         staffOnly: () => (access.get(callId)?.get(socket.id)?.mode ?? p.mode) === "whisper",
       },
     };
-    if (!access.has(callId)) access.set(callId, new Map());
-    access.get(callId)!.set(socket.id, entry);
+    if (current() && socket.connected) {
+      if (!access.has(callId)) access.set(callId, new Map());
+      access.get(callId)!.set(socket.id, entry);
+    }
     return entry;
+  }
+
+  /**
+   * The cached answer while fresh; once stale it is still used while one refresh runs in the
+   * background (leaving, mode changes and the end of a call clear it at once on this node, so a
+   * stale "yes" lasts at most the TTL elsewhere). Without an answer, callers share one check.
+   */
+  function accessOf(socket: TranscriptSocket, callId: string): Promise<Access | undefined> | Access {
+    const cached = access.get(callId)?.get(socket.id);
+    const key = `${callId}:${socket.id}`;
+    if (cached && cached.until > Date.now()) return cached;
+    let running = inflight.get(key);
+    if (!running) {
+      running = check(socket, callId).finally(() => inflight.delete(key));
+      inflight.set(key, running);
+    }
+    return cached ?? running;
   }
 
   const fail = <T>(ack: ((r: Ack<T>) => void) | undefined, err: unknown, log: Logger) => {
@@ -161,19 +184,24 @@ export function attachTranscriptNamespace(io: Server, deps: TranscriptSocketDeps
       }
     });
 
-    socket.on("transcript:audio", async (payload, ack) => {
+    // Frames of one socket are handled strictly in arrival order, even while an access check waits
+    // on the database: audio out of order would be gibberish to the engine.
+    let audioChain: Promise<void> = Promise.resolve();
+    socket.on("transcript:audio", (payload, ack) => {
       const callId = typeof payload === "object" && payload && typeof (payload as { callId?: unknown }).callId === "string" ? (payload as { callId: string }).callId : "";
+      const refuse = (err: unknown) => {
+        const error = fail(ack, err, log);
+        if (typeof ack !== "function" && callId) report(callId, error);
+      };
+      let pcm: Uint8Array;
       try {
         const parsed = TranscriptAudioSchema.safeParse(payload);
         if (!parsed.success) throw validationError("transcript:audio", parsed.error.issues);
-        const pcm = parsed.data.pcm instanceof ArrayBuffer ? new Uint8Array(parsed.data.pcm) : parsed.data.pcm;
+        pcm = parsed.data.pcm instanceof ArrayBuffer ? new Uint8Array(parsed.data.pcm) : parsed.data.pcm;
         if (pcm.byteLength === 0 || pcm.byteLength % 2 !== 0) throw new AppError("bad_request", "Audio frames are whole 16-bit samples");
         if (pcm.byteLength > TRANSCRIPT_MAX_FRAME_BYTES) throw new AppError("payload_too_large", `An audio frame holds at most ${TRANSCRIPT_MAX_FRAME_BYTES} bytes (half a second at 16 kHz)`);
-        const a = await accessOf(socket, parsed.data.callId);
-        if (!a) throw notFound("Call");
-        if (a.mode === "monitor") throw new AppError("forbidden", "A monitoring supervisor is not heard in the call");
-        if (!deps.hub) throw new AppError("unavailable", "Transcription is off", { howToEnable: deps.status().howToEnable });
-        // Real time is 32,000 bytes a second; a little faster is jitter, much faster is abuse.
+        // Real time is 32,000 bytes a second; a little faster is jitter, much faster is abuse. Metered
+        // on arrival, so a pause in our own processing never counts against the sender.
         const now = Date.now();
         const b = budget.get(callId) ?? { bytes: BURST_BYTES, at: now };
         b.bytes = Math.min(BURST_BYTES, b.bytes + ((now - b.at) / 1000) * 32_000 * RATE_FACTOR);
@@ -181,12 +209,24 @@ export function attachTranscriptNamespace(io: Server, deps: TranscriptSocketDeps
         budget.set(callId, b);
         if (pcm.byteLength > b.bytes) throw new AppError("rate_limited", "Audio is arriving faster than real time");
         b.bytes -= pcm.byteLength;
+      } catch (err) {
+        return refuse(err);
+      }
+      const handle = (a: Access | undefined) => {
+        if (!a) throw notFound("Call");
+        if (a.mode === "monitor") throw new AppError("forbidden", "A monitoring supervisor is not heard in the call");
+        if (!deps.hub) throw new AppError("unavailable", "Transcription is off", { howToEnable: deps.status().howToEnable });
         deps.hub.push(a.speaker!, pcm);
         if (typeof ack === "function") ack({ ok: true, data: null });
-      } catch (err) {
-        const error = fail(ack, err, log);
-        if (typeof ack !== "function" && callId) report(callId, error);
-      }
+      };
+      audioChain = audioChain.then(async () => {
+        try {
+          const a = accessOf(socket, callId);
+          handle(a instanceof Promise ? await a : a);
+        } catch (err) {
+          refuse(err);
+        }
+      });
     });
 
     socket.on("transcript:captions", async (payload, ack) => {
@@ -219,9 +259,11 @@ export function attachTranscriptNamespace(io: Server, deps: TranscriptSocketDeps
     },
     /** Forget cached access for a call (someone left, changed mode, or the call ended). */
     forget(callId: string) {
+      epochs.set(callId, (epochs.get(callId) ?? 0) + 1);
       access.delete(callId);
     },
     async ended(callId: string) {
+      epochs.set(callId, (epochs.get(callId) ?? 0) + 1);
       access.delete(callId);
       captions.delete(callId);
       ns.in(staffRoom(callId)).socketsLeave(staffRoom(callId));
