@@ -37,7 +37,9 @@ for await (const line of createInterface({ input: process.stdin })) {
     Array.from({ length: job.concurrency }, async () => {
       while (next < job.count) {
         next += 1;
-        results.push(await one(job));
+        // A failed stream (a keep-alive socket closed by the server as it was reused, on a starved
+        // machine) counts as NaN: reported, not fatal.
+        results.push(await one(job).catch(() => NaN));
       }
     }),
   );

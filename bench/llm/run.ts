@@ -137,7 +137,8 @@ async function load(total: number, one: () => Promise<number>): Promise<number[]
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < total) {
         next += 1;
-        results.push(await one());
+        // A failed stream counts as NaN: reported below, not fatal.
+        results.push(await one().catch(() => NaN));
       }
     }),
   );
@@ -228,36 +229,47 @@ for (const provider of providers) {
     }
     return overhead;
   };
-  const modes: { name: string; one: (() => Promise<number>) | null; results: number[] }[] = [
-    { name: `${provider} SDK called directly (floor)`, one: directCall, results: [] as number[] },
-    ...(phases.has("core") ? [{ name: `gateway core, ${provider} SDK`, one: coreCall, results: [] as number[] }] : []),
-    ...(phases.has("http") ? [{ name: `HTTP + SSE, ${provider} SDK`, one: null, results: [] as number[] }] : []),
+  // cpuMs: CPU time of this process (the reading client of the HTTP path runs elsewhere) in measured blocks.
+  const modes: { name: string; one: (() => Promise<number>) | null; results: number[]; cpuMs: number; failed: number }[] = [
+    { name: `${provider} SDK called directly (floor)`, one: directCall, results: [], cpuMs: 0, failed: 0 },
+    ...(phases.has("core") ? [{ name: `gateway core, ${provider} SDK`, one: coreCall, results: [], cpuMs: 0, failed: 0 }] : []),
+    ...(phases.has("http") ? [{ name: `HTTP + SSE, ${provider} SDK`, one: null, results: [], cpuMs: 0, failed: 0 }] : []),
   ];
   for (let block = 0; block <= BLOCKS; block++) {
     for (const mode of modes) {
       const ownBefore = own.length;
       if (args.profile && block > 0) await profiler.post("Profiler.start");
+      const cpu = process.cpuUsage();
       const overheads = mode.one ? await load(BLOCK, mode.one) : await httpBlock();
+      const used = process.cpuUsage(cpu);
+      if (block > 0) mode.cpuMs += (used.user + used.system) / 1000;
       if (args.profile && block > 0) {
         const { profile } = (await profiler.post("Profiler.stop")) as { profile: object };
         mkdirSync(args.profile, { recursive: true });
         writeFileSync(path.join(args.profile, `${mode.name.replace(/\W+/g, "-")}-${block}.cpuprofile`), JSON.stringify(profile));
       }
-      if (block > 0) mode.results.push(...overheads);
+      if (block > 0) {
+        mode.failed += overheads.filter(Number.isNaN).length;
+        mode.results.push(...overheads.filter((v) => !Number.isNaN(v)));
+      }
       else if (mode.one === coreCall) own.splice(ownBefore);
     }
   }
-  const [floor, ...rest] = modes.map((m) => ({ ...m, sorted: m.results.sort((a, b) => a - b) }));
+  const [floor, ...rest] = modes.map((m) => ({ ...m, sorted: m.results.sort((a, b) => a - b), cpuPerStream: m.cpuMs / m.results.length }));
+  for (const m of modes) if (m.failed > 0) console.log(`  ${m.name}: ${m.failed} stream(s) failed and are not in its figures`);
   report(floor!.name, floor!.sorted);
+  console.log(`  ${"".padEnd(34)} CPU ${ms(floor!.cpuPerStream)} per stream`);
   for (const mode of rest) {
     report(mode.name, mode.sorted);
-    const line = `p50 ${ms(pct(mode.sorted, 50) - pct(floor!.sorted, 50))}, p99 ${ms(pct(mode.sorted, 99) - pct(floor!.sorted, 99))} over the SDK alone; p99 ratio ${(pct(mode.sorted, 99) / pct(floor!.sorted, 99)).toFixed(2)}x`;
+    const line = `p50 ${ms(pct(mode.sorted, 50) - pct(floor!.sorted, 50))}, p99 ${ms(pct(mode.sorted, 99) - pct(floor!.sorted, 99))} over the SDK alone; p99 ratio ${(pct(mode.sorted, 99) / pct(floor!.sorted, 99)).toFixed(2)}x; CPU ${ms(mode.cpuPerStream)} per stream`;
     console.log(`  ${"".padEnd(34)} adds ${line}`);
-    summary.push(`| ${mode.name} | ${ms(pct(mode.sorted, 50))} | ${ms(pct(mode.sorted, 99))} | ${ms(pct(floor!.sorted, 50))} | ${ms(pct(floor!.sorted, 99))} | ${(pct(mode.sorted, 99) / pct(floor!.sorted, 99)).toFixed(2)}x |`);
+    summary.push(
+      `| ${mode.name} | ${ms(pct(mode.sorted, 50))} | ${ms(pct(mode.sorted, 99))} | ${ms(pct(floor!.sorted, 50))} | ${ms(pct(floor!.sorted, 99))} | ${(pct(mode.sorted, 99) / pct(floor!.sorted, 99)).toFixed(2)}x | ${ms(mode.cpuPerStream)} vs ${ms(floor!.cpuPerStream)} |`,
+    );
     if (mode.one === coreCall) {
       const sortedOwn = own.sort((a, b) => a - b);
       report(`  of which the gateway's own code`, sortedOwn);
-      summary.push(`| of which the gateway's own code (${provider}) | ${ms(pct(sortedOwn, 50))} | ${ms(pct(sortedOwn, 99))} | | | |`);
+      summary.push(`| of which the gateway's own code (${provider}) | ${ms(pct(sortedOwn, 50))} | ${ms(pct(sortedOwn, 99))} | | | | |`);
     }
   }
 }
@@ -321,7 +333,7 @@ if (args.phases === "core,http,memory") {
       `Measured ${new Date().toISOString()} on ${os.cpus().length} cores; load average ${loadStart} before, ${loadEnd} after. ` +
       `${CONCURRENCY} concurrent streams; ${BLOCKS} blocks of ${BLOCK} streams per mode, interleaved, after one warm-up block each. ` +
       `Overhead = time to the first token − the fake provider's own first-token delay (stamped by the fake).\n\n` +
-      `| path | p50 | p99 | direct SDK p50 | direct SDK p99 | p99 ratio |\n| --- | --- | --- | --- | --- | --- |\n${summary.join("\n")}\n\n` +
+      `| path | p50 | p99 | direct SDK p50 | direct SDK p99 | p99 ratio | CPU per stream, vs direct SDK |\n| --- | --- | --- | --- | --- | --- | --- |\n${summary.join("\n")}\n\n` +
       `Memory per open stream (${HELD} held open): ${memory.join("; ")}.\n`,
   );
 }

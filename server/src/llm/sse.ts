@@ -4,6 +4,7 @@ import { once } from "node:events";
 import type { Response } from "express";
 
 const HEARTBEAT_MS = 15_000;
+const COALESCE_MS = 25;
 
 export interface SseChannel {
   send(event: string, data: unknown): Promise<void>;
@@ -21,27 +22,42 @@ export function openSse(res: Response): SseChannel {
   const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
   heartbeat.unref();
   res.on("close", () => clearInterval(heartbeat));
-  // Events written in the same turn of the event loop leave in one packet: several provider chunks
-  // read at once (a busy moment), or the last delta and `done`. Nothing waits for a later turn.
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    res.uncork();
+  // Fewer writes, the same events: each write to the socket costs a system call and a TCP segment,
+  // and with many streams open those add up to CPU that other streams' first tokens wait for. The
+  // first delta, and anything else (done, error, restart), leaves in the same turn of the event loop
+  // (together with whatever else that turn wrote); later deltas gather for up to COALESCE_MS, which
+  // a reader cannot see.
+  let corked: "turn" | "window" | undefined;
+  let window: NodeJS.Timeout | undefined;
+  let deltas = 0;
+  const flush = () => {
+    clearTimeout(window);
+    corked = undefined;
+    while (res.writableCorked > 0) res.uncork();
   };
   return {
     async send(event, data) {
       if (res.writableEnded || res.destroyed) return;
+      const gather = event === "delta" && deltas++ > 0;
+      if (!gather && corked === "window") flush();
       if (!corked) {
-        corked = true;
         res.cork();
-        process.nextTick(uncork);
+        if (gather) {
+          corked = "window";
+          window = setTimeout(flush, COALESCE_MS);
+        } else {
+          corked = "turn";
+          process.nextTick(flush);
+        }
       }
       if (!res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)) {
+        flush();
         await Promise.race([once(res, "drain"), once(res, "close")]);
       }
     },
     end() {
       clearInterval(heartbeat);
+      flush();
       if (!res.writableEnded) res.end();
     },
   };
