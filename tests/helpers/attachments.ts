@@ -12,6 +12,10 @@ import type { ApiClient, ApiResponse } from "./server.ts";
 export async function upload(client: ApiClient, ticketId: string, bytes: Uint8Array, name: string, type = "application/octet-stream"): Promise<ApiResponse> {
   const form = new FormData();
   form.append("file", new Blob([new Uint8Array(bytes)], { type }), name);
+  // Making a large body blocks this process for a while, long enough for the server to close an idle
+  // keep-alive connection that fetch still believes open; a small request first takes (or replaces)
+  // that connection, so the upload never races a keep-alive timeout.
+  await fetch(`${client.baseUrl}/healthz`).then((r) => r.arrayBuffer());
   const res = await fetch(`${client.baseUrl}/api/tickets/${ticketId}/attachments`, { method: "POST", body: form, headers: client.cookie ? { cookie: client.cookie } : {} }).catch((err) => {
     throw new Error(`upload of ${name} failed: ${String(err.cause ?? err)}`);
   });
@@ -23,6 +27,41 @@ export async function upload(client: ApiClient, ticketId: string, bytes: Uint8Ar
     /* keep text */
   }
   return { status: res.status, body, headers: res.headers };
+}
+
+/**
+ * The same multipart upload sent chunked (no Content-Length), 1 MB at a time, as a client that does
+ * not announce its size: the server can only find out while the bytes stream in.
+ */
+export async function uploadChunked(client: ApiClient, ticketId: string, bytes: Uint8Array, name: string, type: string): Promise<{ status: number; body: any; sentBytes: number }> {
+  const boundary = `----caseroom${Date.now()}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  let offset = 0;
+  let sentBytes = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset === 0) controller.enqueue(head);
+      if (offset >= bytes.length) {
+        controller.enqueue(tail);
+        return controller.close();
+      }
+      const chunk = bytes.subarray(offset, offset + 1024 * 1024);
+      offset += chunk.length;
+      sentBytes += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
+  await fetch(`${client.baseUrl}/healthz`).then((r) => r.arrayBuffer());
+  const res = await fetch(`${client.baseUrl}/api/tickets/${ticketId}/attachments`, {
+    method: "POST",
+    body,
+    duplex: "half",
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}`, ...(client.cookie ? { cookie: client.cookie } : {}) },
+  } as RequestInit).catch((err) => {
+    throw new Error(`chunked upload of ${name} failed after ${sentBytes} bytes: ${String(err.cause ?? err)}`);
+  });
+  return { status: res.status, body: await res.json(), sentBytes };
 }
 
 /** Asks for a signed link and fetches it with the same session. */

@@ -5,7 +5,7 @@ import exifr from "exifr";
 import sharp from "sharp";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { attachmentCount, download, filesUnder, jpegWithGps, mp4Shaped, pngImage, upload, webmVideo, webmVoiceNote } from "../helpers/attachments.ts";
+import { attachmentCount, download, filesUnder, jpegWithGps, mp4Shaped, pngImage, upload, uploadChunked, webmVideo, webmVoiceNote } from "../helpers/attachments.ts";
 import { firstTicketOf, orgIdBySlug } from "../helpers/dbState.ts";
 import { loginAs, startServer, waitFor, type ApiClient, type TestServer } from "../helpers/server.ts";
 
@@ -95,6 +95,11 @@ test("[ATT-UP-3] a 60 MB video is refused with 413 while streaming; nothing stor
   assert.is(res.status, 413, JSON.stringify(res.body));
   assert.is(res.body.error.code, "payload_too_large");
   assert.match(res.body.error.message, /50 MB/);
+  await assertNothingStored(ctx, before);
+  // The same without Content-Length: refused while streaming, once past the limit.
+  const chunked = await uploadChunked(ctx.tech, ctx.ticketId, mp4Shaped(60 * 1024 * 1024), "long.mp4", "video/mp4");
+  assert.is(chunked.status, 413, JSON.stringify(chunked.body));
+  assert.match(chunked.body.error.message, /50 MB/);
   await assertNothingStored(ctx, before);
 });
 

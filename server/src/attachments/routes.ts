@@ -80,8 +80,10 @@ export function registerAttachmentRoutes(router: Router, deps: AttachmentRouteDe
       const uploader = access.principal.kind === "user" ? { kind: "user" as const, userId: access.principal.userId } : { kind: "guest" as const, guestId: access.principal.guestId };
       result = await storeUpload(req, { db: deps.db, storage: deps.storage, log: deps.log, tmpDir, maxBytes: deps.maxBytes }, { orgId: access.orgId, ticketId, uploader });
     } catch (err) {
-      // Whatever the refusal, the client gets our answer rather than a reset mid-upload.
+      // Whatever the refusal, the client gets our answer rather than a reset mid-upload; the
+      // connection is then closed, as the multipart parser may have stopped mid-body.
       await drainRequest(req, 2 * largest);
+      res.setHeader("connection", "close");
       throw err;
     }
     res.status(201).json({ attachment: result.attachment });
