@@ -6,6 +6,8 @@ import sharp from "sharp";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { attachmentCount, download, filesUnder, jpegWithGps, mp4Shaped, pngImage, upload, uploadChunked, webmVideo, webmVoiceNote } from "../helpers/attachments.ts";
+import { sweepUnclaimedAttachments } from "../../server/src/attachments/index.ts";
+import { localStore } from "../../server/src/storage/index.ts";
 import { firstTicketOf, orgIdBySlug } from "../helpers/dbState.ts";
 import { loginAs, startServer, waitFor, type ApiClient, type TestServer } from "../helpers/server.ts";
 
@@ -167,6 +169,20 @@ test("[ATT-UP-8] bad requests: not multipart, another field name, an empty file 
   const empty = await upload(ctx.tech, ctx.ticketId, new Uint8Array(0), "empty.txt");
   assert.is(empty.status, 400);
   await assertNothingStored(ctx, before);
+});
+
+test("[ATT-UP-9] uploads never sent are swept after a day, bytes and row; sent ones stay", async (ctx) => {
+  const sent = await upload(ctx.tech, ctx.ticketId, await pngImage(), "sent.png");
+  const dropped = await upload(ctx.tech, ctx.ticketId, await pngImage(), "dropped.png");
+  const fresh = await upload(ctx.tech, ctx.ticketId, await pngImage(), "fresh.png");
+  const ids = [sent, dropped, fresh].map((r) => r.body.attachment.id as string);
+  await ctx.server.db.query("update attachments set created_at = now() - interval '2 days' where id = any($1::uuid[])", [ids.slice(0, 2)]);
+  await ctx.server.db.query("update attachments set message_id = gen_random_uuid() where id = $1", [ids[0]]);
+  const files = filesUnder(ctx.storageDir).length;
+  assert.ok((await sweepUnclaimedAttachments(ctx.server.db, localStore(ctx.storageDir))) >= 1);
+  const left = await ctx.server.db.query<{ id: string }>("select id from attachments where id = any($1::uuid[]) order by created_at", [ids]);
+  assert.equal(left.map((r) => r.id).sort(), [ids[0], ids[2]].sort());
+  assert.is(filesUnder(ctx.storageDir).length, files - 2, "the image and its thumbnail are gone");
 });
 
 test.run();

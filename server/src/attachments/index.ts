@@ -3,3 +3,4 @@
 export { attachmentsForMessages, claimAttachments, getAttachment, summaryOf, type AttachmentRow, type ClaimInput, type Uploader } from "./store.ts";
 export { registerAttachmentRoutes, type AttachmentRouteDeps } from "./routes.ts";
 export { requireAttachmentAccess } from "./access.ts";
+export { sweepUnclaimedAttachments, UNCLAIMED_TTL_MS } from "./sweep.ts";

@@ -17,6 +17,7 @@ import { linkSigner } from "./signing.ts";
 import { voiceNoteTranscriber, type TranscribeClip, type TranscriberDeps } from "./transcribe.ts";
 import { drainRequest } from "./receive.ts";
 import { storeUpload } from "./upload.ts";
+import { sweepSpool, sweepUnclaimedAttachments } from "./sweep.ts";
 
 export interface AttachmentRouteDeps {
   db: Db;
@@ -67,6 +68,14 @@ export function registerAttachmentRoutes(router: Router, deps: AttachmentRouteDe
   // Uploads are spooled here while they are checked; one folder per process, removed on close.
   mkdirSync(deps.tmpRoot, { recursive: true });
   const tmpDir = mkdtempSync(path.join(deps.tmpRoot, `${process.pid}-`));
+  const sweep = () =>
+    void Promise.all([sweepUnclaimedAttachments(deps.db, deps.storage), sweepSpool(deps.tmpRoot, tmpDir, deps.log)]).catch((err) =>
+      deps.log.warn({ err: String(err) }, "attachment sweep failed"),
+    );
+  const sweeper = setInterval(sweep, 60 * 60 * 1000);
+  sweeper.unref();
+  const firstSweep = setTimeout(sweep, 60 * 1000);
+  firstSweep.unref();
   const signer = linkSigner(deps.sessionSecret, deps.linkTtlMs);
   const transcriber = voiceNoteTranscriber({ db: deps.db, storage: deps.storage, log: deps.log, transcribeClip: deps.transcribeClip, onTranscript: deps.onTranscript });
   transcriber.resumePending();
@@ -158,6 +167,8 @@ export function registerAttachmentRoutes(router: Router, deps: AttachmentRouteDe
   return {
     transcriber,
     close() {
+      clearInterval(sweeper);
+      clearTimeout(firstSweep);
       rmSync(tmpDir, { recursive: true, force: true });
     },
   };
