@@ -6,7 +6,7 @@ import { A, useParams } from "@solidjs/router";
 import { TicketSchema, type Ticket } from "@caseroom/shared";
 import { ApiError, api } from "../api.ts";
 import { CallPanel } from "../calls/CallPanel.tsx";
-import { InviteCustomer } from "../chat/InviteCustomer.tsx";
+import { TicketChat } from "../chat/TicketChat.tsx";
 import { ErrorMessage } from "../components/ErrorMessage.tsx";
 import { usePageTitle } from "../components/pageTitle.ts";
 import { userColor } from "../components/userColor.ts";
@@ -67,7 +67,6 @@ export function TicketPage() {
       <p class="back-link">
         <A href="/">{t("ticket.back")}</A>
       </p>
-      <Show when={ticket()}>{(row) => <InviteCustomer ticketId={row().id} />}</Show>
       {/* The call dock: start or join the ticket's call (client/src/calls). */}
       <Show when={ticket()?.id} keyed>{(id) => <CallPanel ticketId={id} />}</Show>
       <Show when={loadError() && !ticket()}>
@@ -95,6 +94,8 @@ export function TicketPage() {
           )}
         </Show>
       </Suspense>
+      {/* The chat with the customer and internal notes (its header has the invite button). */}
+      <Show when={ticket()?.id} keyed>{(id) => <TicketChat ticketId={id} />}</Show>
     </>
   );
 }
