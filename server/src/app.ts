@@ -49,6 +49,8 @@ export interface AppOptions {
   collab?: Pick<CollabOptions, "limits" | "idleUnloadMs" | "compactEvery">;
   /** How soon a technician without a connection goes offline, and how often that is checked. */
   presence?: PresenceOptions;
+  /** How soon a call participant without a connection counts as gone (default a minute). */
+  calls?: { abandonAfterMs?: number };
   /** Attachment tuning for tests: a shorter download-link lifetime, a fake transcriber. */
   attachments?: Pick<AttachmentRouteDeps, "linkTtlMs" | "transcribeClip">;
 }
@@ -131,7 +133,7 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   registerEventRoutes(api, { db });
   registerAiRoutes(api, { db, gateway: llm, httpsOnly: config.env === "production" });
   const agents = registerAgents(api, realtime.io, { db, log, presence: options.presence });
-  calls = registerCalls(api, realtime.io, { db, log, config, tickets, sessions, guests: invites, setAgentState: agents.setByCall });
+  calls = registerCalls(api, realtime.io, { db, log, config, tickets, sessions, guests: invites, setAgentState: agents.setByCall }, options.calls);
   const transcription = registerTranscription(api, realtime.io, { db, log, config, sessions, calls });
   const attachments = registerAttachmentRoutes(api, {
     db,
@@ -182,6 +184,7 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
       await collab.close();
       await relay.close();
       agents.close();
+      calls?.close();
       await metrics.close();
       await transcription.close();
       await realtime.close();

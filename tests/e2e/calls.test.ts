@@ -128,6 +128,7 @@ async function runInside() {
     assert.is(await customer.page.getByTestId("call-participant-count").textContent(), "2 participants");
     assert.is(await customer.page.getByTestId("call-tile").count(), 1);
     assert.is(await customer.page.locator('[data-kind="supervisor"]').count(), 0);
+    assert.not.ok((await customer.page.content()).includes("Sam Supervisor"), "the supervisor's name is nowhere on the customer's page");
     await screenshot(customer.page, "calls-customer-monitored");
   });
 

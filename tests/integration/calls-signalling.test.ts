@@ -4,7 +4,7 @@
 import type { CallLink } from "@caseroom/shared";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { connectCallSocket, lastPlan, type CallSocket } from "../helpers/calls.ts";
+import { callEvents, connectCallSocket, lastPlan, type CallSocket } from "../helpers/calls.ts";
 import { firstTicketOf, orgIdBySlug } from "../helpers/dbState.ts";
 import { inviteGuest, type TestGuest } from "../helpers/guests.ts";
 import { loginAs, startServer, waitFor, type ApiClient, type TestServer } from "../helpers/server.ts";
@@ -156,3 +156,40 @@ test("a peer that leaves drops out of the others' plans; ending tells every atta
 });
 
 test.run();
+
+// A peer whose sockets are all gone for a while has left; a reload within the grace period has not.
+const gone = suite<{ server: TestServer; tech: ApiClient; guest: TestGuest; callId: string }>("abandoned peers");
+
+gone.before(async (ctx) => {
+  ctx.server = await startServer({ app: { calls: { abandonAfterMs: 1500 } } });
+  ctx.tech = await loginAs(ctx.server.url, "tech1@caseroom.local");
+  const ticketId = await firstTicketOf(ctx.server.db, await orgIdBySlug(ctx.server.db, "demo"));
+  ctx.guest = await inviteGuest(ctx.tech, ticketId);
+  ctx.callId = (await ctx.tech.post(`/api/tickets/${ticketId}/call`)).body.call.id;
+  assert.is((await ctx.guest.client.post(`/api/calls/${ctx.callId}/join`, {})).status, 200);
+});
+gone.after(async (ctx) => ctx.server?.close());
+
+const leftOf = async (ctx: { server: TestServer; callId: string }) => (await callEvents(ctx.server.db, ctx.callId)).filter((e) => e.type === "call.participant_left");
+
+gone("a reload inside the grace period keeps the peer in the call", async (ctx) => {
+  const first = await connectCallSocket(ctx.server.url, ctx.guest.client.cookie);
+  assert.ok((await first.timeout(5000).emitWithAck("call:attach", { callId: ctx.callId })).ok);
+  first.close();
+  const again = await connectCallSocket(ctx.server.url, ctx.guest.client.cookie);
+  assert.ok((await again.timeout(5000).emitWithAck("call:attach", { callId: ctx.callId })).ok);
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal(await leftOf(ctx), []);
+  again.close();
+});
+
+gone("a customer gone for good leaves; the technician gone too ends the call", async (ctx) => {
+  await waitFor(async () => (await leftOf(ctx)).some((e) => e.data.principal === "guest"), { timeoutMs: 8000, what: "the guest to be counted as gone" });
+  const techSocket = await connectCallSocket(ctx.server.url, ctx.tech.cookie);
+  assert.ok((await techSocket.timeout(5000).emitWithAck("call:attach", { callId: ctx.callId })).ok);
+  techSocket.close();
+  await waitFor(async () => (await callEvents(ctx.server.db, ctx.callId)).some((e) => e.type === "call.ended"), { timeoutMs: 8000, what: "the call to end" });
+  assert.is((await ctx.tech.get("/api/me/status")).body.state, "wrap_up");
+});
+
+gone.run();

@@ -35,7 +35,10 @@ export interface CallDeps {
   setAgentState(orgId: string, userId: string, to: "on_call" | "wrap_up"): Promise<void>;
 }
 
-export function registerCalls(router: Router, io: Server, deps: CallDeps) {
+/** How long a mesh peer may be without a socket before it counts as gone (a reload takes seconds). */
+const ABANDON_AFTER_MS = 60_000;
+
+export function registerCalls(router: Router, io: Server, deps: CallDeps, options: { abandonAfterMs?: number } = {}) {
   let signalling: ReturnType<typeof attachCallSignalling> | undefined;
   const service = createCallService({
     ...deps,
@@ -43,8 +46,15 @@ export function registerCalls(router: Router, io: Server, deps: CallDeps) {
     onEnded: (callId) => signalling?.ended(callId),
     onGuestRemoved: (guestId) => signalling?.disconnectGuest(guestId),
   });
-  signalling = attachCallSignalling(io, { sessions: deps.sessions, store: service.store, log: deps.log, guests: deps.guests });
+  signalling = attachCallSignalling(io, {
+    sessions: deps.sessions,
+    store: service.store,
+    log: deps.log,
+    guests: deps.guests,
+    abandonAfterMs: options.abandonAfterMs ?? ABANDON_AFTER_MS,
+    onAbandoned: (callId, participantId) => service.abandoned(callId, participantId),
+  });
   registerCallRoutes(router, service);
-  return Object.assign(service, { disconnectSession: signalling.disconnectSession });
+  return Object.assign(service, { disconnectSession: signalling.disconnectSession, close: signalling.close });
 }
 export type Calls = ReturnType<typeof registerCalls>;

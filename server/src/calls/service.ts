@@ -154,6 +154,13 @@ export function createCallService(deps: CallServiceDeps) {
       await departed(call, me.id);
     },
 
+    /** A mesh peer whose sockets have all been gone for a while: it left (the last one out ends the call). */
+    async abandoned(callId: string, participantId: string) {
+      const [row] = await deps.db.query<{ org_id: string }>("select org_id from calls where id = $1", [callId]);
+      const call = row ? await store.get(row.org_id, callId) : undefined;
+      if (call?.status === "active") await departed(call, participantId);
+    },
+
     /** An invite was withdrawn: its guests leave every call at once, and their call sockets close. */
     async inviteRevoked(inviteId: string) {
       const rows = await deps.db.query<{ call_id: string; org_id: string; id: string; guest_id: string }>(

@@ -39,7 +39,18 @@ export interface GuestValidity {
   findGuest(guestId: string): Promise<{ ticketId: string; expiresAt: Date | null } | undefined>;
 }
 
-export function attachCallSignalling(io: Server, deps: { sessions: SessionStore; store: CallStore; log: Logger; guests: GuestValidity }) {
+export interface SignallingDeps {
+  sessions: SessionStore;
+  store: CallStore;
+  log: Logger;
+  guests: GuestValidity;
+  /** A peer whose every socket has been gone this long has left the call (closed tab, lost network). */
+  abandonAfterMs: number;
+  onAbandoned(callId: string, participantId: string): Promise<void>;
+}
+
+export function attachCallSignalling(io: Server, deps: SignallingDeps) {
+  const abandonTimers = new Set<NodeJS.Timeout>();
   const ns = io.of(CALLS_NAMESPACE) as unknown as CallNamespace;
 
   ns.use(async (socket, next) => {
@@ -140,7 +151,18 @@ export function attachCallSignalling(io: Server, deps: { sessions: SessionStore;
 
     socket.on("disconnect", () => {
       const a = socket.data.attached;
-      if (a) void replan(a.callId).catch((err) => log.error({ err }, "mesh re-plan failed"));
+      if (!a) return;
+      void replan(a.callId).catch((err) => log.error({ err }, "mesh re-plan failed"));
+      // A reload comes back within seconds; a closed tab never does. Checked on every node's sockets.
+      const timer = setTimeout(async () => {
+        abandonTimers.delete(timer);
+        try {
+          if ((await ns.in(peerRoom(a.participantId)).fetchSockets()).length === 0) await deps.onAbandoned(a.callId, a.participantId);
+        } catch (err) {
+          log.error({ err }, "abandoned peer check failed");
+        }
+      }, deps.abandonAfterMs);
+      abandonTimers.add(timer);
     });
   });
 
@@ -152,5 +174,9 @@ export function attachCallSignalling(io: Server, deps: { sessions: SessionStore;
     },
     disconnectSession: (sessionId: string) => ns.in(`session:${sessionId}`).disconnectSockets(true),
     disconnectGuest: (guestId: string) => ns.in(`guest:${guestId}`).disconnectSockets(true),
+    close() {
+      for (const timer of abandonTimers) clearTimeout(timer);
+      abandonTimers.clear();
+    },
   };
 }
