@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { FakeDeepgram } from "../../media/src/stt/testing/fakeDeepgram.ts";
+import { FakeOpenAiStt } from "../../media/src/stt/testing/fakeOpenAiStt.ts";
+import { speechTrack } from "../../media/src/stt/testing/speech.ts";
 import { firstTicketOf, orgIdBySlug } from "../helpers/dbState.ts";
 import { inviteGuest, type TestGuest } from "../helpers/guests.ts";
 import { loginAs, startServer, waitFor, type ApiClient, type TestServer } from "../helpers/server.ts";
@@ -216,3 +218,34 @@ off("with no engine configured the status says off and how to turn it on; audio 
   assert.equal(rest.body, { engine: "off", howToEnable: rest.body.howToEnable, segments: [] });
 });
 off.run();
+
+// The same path with the OpenAI-compatible engine: the server cuts each speaker's audio at pauses and
+// posts utterances to the endpoint; finals reach staff in the call and are stored.
+const openai = suite<{ fake: FakeOpenAiStt; server: TestServer; tech: ApiClient; t: TranscriptClient; callId: string }>("transcription: openai-compatible engine");
+openai.before(async (ctx) => {
+  ctx.fake = await new FakeOpenAiStt({ apiKey: "sk-test-not-real", script: ["the printer is jammed", "I restarted it"] }).listen();
+  ctx.server = await startServer({ env: { STT_BASE_URL: ctx.fake.url, STT_API_KEY: "sk-test-not-real", STT_MODEL: "whisper-large-v3" } });
+  const orgId = await orgIdBySlug(ctx.server.db, "demo");
+  ctx.tech = await loginAs(ctx.server.url, "tech1@caseroom.local");
+  ctx.callId = (await ctx.tech.post(`/api/tickets/${await firstTicketOf(ctx.server.db, orgId)}/call`)).body.call.id;
+  ctx.t = await connectTranscript(ctx.server.url, ctx.tech.cookie);
+});
+openai.after(async (ctx) => {
+  ctx.t?.socket.close();
+  await ctx.server?.close();
+  await ctx.fake?.close();
+});
+openai("utterances cut at pauses come back as final segments, in order, and are stored", async (ctx) => {
+  const ack = await joinTranscript(ctx.t, ctx.callId);
+  assert.ok(ack.ok && ack.data.status.engine === "openai-compatible");
+  const track = speechTrack(["The printer is jammed", "I restarted it"], { pausesMs: [900], trailMs: 900 });
+  await streamAudio(ctx.t, ctx.callId, new Uint8Array(track.samples.buffer), { speedup: 1.4 });
+  const finals = await waitFor(() => (ctx.t.finals().length >= 2 ? ctx.t.finals() : undefined), { timeoutMs: 10_000, what: "2 finals" });
+  assert.equal(finals.map((s) => s.text), ["the printer is jammed", "I restarted it"]);
+  assert.ok(finals[0]!.startMs <= track.phrases[0]!.startMs && finals[0]!.endMs >= track.phrases[0]!.endMs, "times cover the phrase");
+  assert.equal(ctx.fake.received.map((f) => f.model), ["whisper-large-v3", "whisper-large-v3"]);
+  const stored = await ctx.tech.get(`/api/calls/${ctx.callId}/transcript`);
+  assert.is(stored.body.engine, "openai-compatible");
+  assert.equal(stored.body.segments.map((s: { text: string }) => s.text), ["the printer is jammed", "I restarted it"]);
+});
+openai.run();
