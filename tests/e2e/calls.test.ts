@@ -117,6 +117,14 @@ async function runInside() {
     assert.is(await tech.page.locator('[data-testid="call-tile"][data-kind="customer"]').count(), 1, "one tile, not a stale second one");
   });
 
+  test("the technician shares the screen: the customer keeps receiving video, now the screen", async ({ tech, customer }) => {
+    await tech.page.getByTestId("call-screen").click();
+    await tech.page.getByTestId("call-screen").getByText("Stop sharing").waitFor({ timeout: 10_000 });
+    assert.ok((await growth(customer.page, '[data-kind="technician"]', "data-video-bytes")) > 1000, "video keeps flowing after replaceTrack");
+    await tech.page.getByTestId("call-screen").click();
+    await tech.page.getByTestId("call-screen").getByText("Share screen").waitFor();
+  });
+
   test("a monitoring supervisor: the customer still sees two participants, the technician three", async ({ sup, tech, customer }) => {
     await sup.page.goto("/calls");
     await sup.page.getByTestId("live-call-monitor").first().click();
