@@ -50,7 +50,7 @@ test("the SDK connects with our key and audio format; interim then final segment
   const { pcm, bursts } = burstTrack(5);
   const s = session(ctx.engine);
   await pace(pcm, (f) => s.live.push(f));
-  await waitFor(() => s.finals().length === 5, { timeoutMs: 5000, what: "5 finals" });
+  await waitFor(() => s.finals().length === 5, { timeoutMs: 20_000, what: "5 finals" });
   await s.live.close();
   assertExactlyOnce(s.finals(), bursts);
   const q = ctx.fake.requests[0]!;
@@ -77,7 +77,7 @@ test("a socket dropped while an answer is pending: the audio is resent, the segm
     }
   });
   await pace(pcm, (f) => s.live.push(f));
-  await waitFor(() => s.finals().length >= 6, { timeoutMs: 8000, what: "6 finals" });
+  await waitFor(() => s.finals().length >= 6, { timeoutMs: 20_000, what: "6 finals" });
   await s.live.close();
   assert.is(dropped, 2);
   assert.ok(ctx.fake.connections >= 3, `reconnected (${ctx.fake.connections} connections)`);
@@ -92,7 +92,7 @@ test("a socket dropped right after a final went out: nothing is transcribed twic
     if (u.connection === 0 && u.index === 1) ctx.fake.dropAll();
   });
   await pace(pcm, (f) => s.live.push(f));
-  await waitFor(() => s.finals().length >= 5, { timeoutMs: 8000, what: "5 finals" });
+  await waitFor(() => s.finals().length >= 5, { timeoutMs: 20_000, what: "5 finals" });
   await s.live.close();
   assert.ok(ctx.fake.connections >= 2);
   assertExactlyOnce(s.finals(), bursts);
@@ -103,14 +103,14 @@ test("a long outage: audio pushed while Deepgram is unreachable is transcribed o
   const s = session(ctx.engine);
   const half = pcm.byteLength / 2;
   await pace(pcm.subarray(0, half - (half % 2)), (f) => s.live.push(f));
-  await waitFor(() => s.finals().length >= 2, { timeoutMs: 5000, what: "2 finals before the outage" });
+  await waitFor(() => s.finals().length >= 2, { timeoutMs: 20_000, what: "2 finals before the outage" });
   // Refuse new connections for a while: every attempt fails until the server is back.
   const url = new URL(ctx.fake.url);
   await ctx.fake.close();
   await pace(pcm.subarray(half - (half % 2)), (f) => s.live.push(f));
   ctx.fake = new FakeDeepgram({ apiKey: KEY, replyDelayMs: 150, answer: (u) => textOf(burstIndex(u.samples)) });
   await new Promise<void>((resolve) => ctx.fake.http.listen(Number(url.port), "127.0.0.1", resolve));
-  await waitFor(() => s.finals().length >= 4, { timeoutMs: 8000, what: "4 finals after the outage" });
+  await waitFor(() => s.finals().length >= 4, { timeoutMs: 20_000, what: "4 finals after the outage" });
   await s.live.close();
   assertExactlyOnce(s.finals(), bursts);
 });
@@ -119,17 +119,17 @@ test("close() flushes speech still in progress (CloseStream), then Metadata ends
   const { pcm } = burstTrack(1, { gapMs: 0 });
   const s = session(ctx.engine);
   await pace(pcm, (f) => s.live.push(f));
-  await waitFor(() => ctx.fake.audioBytes >= pcm.byteLength, { what: "all audio at the fake" });
+  await waitFor(() => ctx.fake.audioBytes >= pcm.byteLength, { timeoutMs: 15_000, what: "all audio at the fake" });
   await s.live.close();
   assert.equal(s.finals().map((x) => x.text), [textOf(0)]);
   assert.ok(ctx.fake.control.includes("CloseStream"));
-  await waitFor(() => ctx.fake.openConnections === 0, { what: "the stream closed at the fake" });
+  await waitFor(() => ctx.fake.openConnections === 0, { timeoutMs: 15_000, what: "the stream closed at the fake" });
 });
 
 test("silence keeps the stream alive with KeepAlive messages", async (ctx) => {
   const engine = deepgramEngine({ apiKey: KEY, baseUrl: ctx.fake.url, keepAliveMs: 100 });
   const s = session(engine);
-  await waitFor(() => ctx.fake.control.filter((c) => c === "KeepAlive").length >= 2, { what: "two KeepAlive messages" });
+  await waitFor(() => ctx.fake.control.filter((c) => c === "KeepAlive").length >= 2, { timeoutMs: 15_000, what: "two KeepAlive messages" });
   await s.live.close();
   await engine.close();
 });
@@ -138,7 +138,7 @@ test("a wrong key is reported (retryable: the session keeps trying) and nothing 
   const engine = deepgramEngine({ apiKey: "wrong-key", baseUrl: ctx.fake.url, reconnectDelayMs: { min: 50, max: 100 } });
   const s = session(engine);
   s.live.push(burstTrack(1).pcm);
-  await waitFor(() => s.errors.length >= 2, { what: "errors reported" });
+  await waitFor(() => s.errors.length >= 2, { timeoutMs: 15_000, what: "errors reported" });
   await s.live.close();
   await engine.close();
   assert.equal(s.segments, []);

@@ -81,7 +81,7 @@ test("a server error after the SDK's retries is reported; the next utterance is 
   // The first phrase alone first, so all three failures (first try and two retries) are its own.
   const split = ((ctx.track.phrases[0]!.endMs + 600) * 16_000) / 1000;
   const r = run(ctx.engine, ctx.track.samples.subarray(0, split));
-  await waitFor(() => r.errors.length === 1, { timeoutMs: 10_000, what: "the error after retries" });
+  await waitFor(() => r.errors.length === 1, { timeoutMs: 20_000, what: "the error after retries" });
   const rest = ctx.track.samples.subarray(split);
   for (let off = 0; off < rest.length; off += 320) r.live.push(new Uint8Array(rest.buffer, rest.byteOffset + off * 2, Math.min(320, rest.length - off) * 2));
   await r.live.close();

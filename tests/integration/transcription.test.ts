@@ -111,7 +111,7 @@ test("refused: a monitoring supervisor's audio, oversized or odd frames, malform
   assert.ok(results.some((r) => !r.ok && r.error.code === "rate_limited"), "rate limited");
   // Frames sent without an ack get a transcript:error event instead (at most one a second).
   ctx.t.tech.socket.emit("transcript:audio", { callId: ctx.callId, pcm: new Uint8Array(3) });
-  await waitFor(() => ctx.t.tech.errors.find((e) => e.error.code === "bad_request"), { what: "transcript:error" });
+  await waitFor(() => ctx.t.tech.errors.find((e) => e.error.code === "bad_request"), { timeoutMs: 15_000, what: "transcript:error" });
 });
 
 test("the technician's speech: interim then final segments reach staff in the call, finals are stored on the ticket's timeline", async (ctx) => {
@@ -119,7 +119,7 @@ test("the technician's speech: interim then final segments reach staff in the ca
   await new Promise((r) => setTimeout(r, 1500));
   const { pcm } = burstTrack(2, { gapMs: 500 });
   await streamAudio(ctx.t.tech, ctx.callId, pcm);
-  const finals = await waitFor(() => (ctx.t.sup.finals().length >= 2 ? ctx.t.sup.finals() : undefined), { timeoutMs: 8000, what: "2 finals at the supervisor" });
+  const finals = await waitFor(() => (ctx.t.sup.finals().length >= 2 ? ctx.t.sup.finals() : undefined), { timeoutMs: 20_000, what: "2 finals at the supervisor" });
   assert.equal(finals.map((s) => s.text), [textOf(0), textOf(1)]);
   for (const s of finals) {
     assert.is(s.speakerKind, "technician");
@@ -128,7 +128,7 @@ test("the technician's speech: interim then final segments reach staff in the ca
     assert.is(s.callId, ctx.callId);
   }
   assert.ok(ctx.t.sup.segments.some((s) => !s.isFinal), "interim segments were pushed too");
-  await waitFor(() => ctx.t.tech.finals().length >= 2, { what: "2 finals at the technician" });
+  await waitFor(() => ctx.t.tech.finals().length >= 2, { timeoutMs: 15_000, what: "2 finals at the technician" });
   assert.equal(ctx.t.guest.segments, [], "captions are off: the customer saw nothing");
   const stored = await ctx.tech.get(`/api/calls/${ctx.callId}/transcript`);
   assert.is(stored.status, 200);
@@ -147,14 +147,14 @@ test("captions: only staff may turn them on; then the customer sees segments (th
   assert.is(!byGuest.ok && byGuest.error.code, "forbidden");
   const on = await ctx.t.tech.socket.timeout(5000).emitWithAck("transcript:captions", { callId: ctx.callId, on: true });
   assert.ok(on.ok);
-  await waitFor(() => ctx.t.guest.captions.find((c) => c.on), { what: "captions on at the customer" });
+  await waitFor(() => ctx.t.guest.captions.find((c) => c.on), { timeoutMs: 15_000, what: "captions on at the customer" });
   const before = ctx.t.sup.finals().length;
   await streamAudio(ctx.t.guest, ctx.callId, burstTrack(1).pcm);
-  const seen = await waitFor(() => ctx.t.guest.finals()[0], { timeoutMs: 8000, what: "a caption at the customer" });
+  const seen = await waitFor(() => ctx.t.guest.finals()[0], { timeoutMs: 20_000, what: "a caption at the customer" });
   assert.is(seen.text, textOf(0));
   assert.is(seen.speakerKind, "customer");
   assert.is(seen.speakerName, "Pat Customer");
-  await waitFor(() => ctx.t.sup.finals().length > before, { what: "the customer's words at the supervisor" });
+  await waitFor(() => ctx.t.sup.finals().length > before, { timeoutMs: 15_000, what: "the customer's words at the supervisor" });
   assert.is(ctx.fake.connections, 2, "one Deepgram session per speaker");
 });
 
@@ -162,7 +162,7 @@ test("a whispering supervisor is transcribed for staff only, never captioned to 
   assert.is((await ctx.sup.post(`/api/calls/${ctx.callId}/mode`, { mode: "whisper" })).status, 200);
   const guestBefore = ctx.t.guest.segments.length;
   await streamAudio(ctx.t.sup, ctx.callId, burstTrack(1).pcm);
-  const whisper = await waitFor(() => ctx.t.tech.finals().find((s) => s.speakerKind === "supervisor"), { timeoutMs: 8000, what: "the whisper at the technician" });
+  const whisper = await waitFor(() => ctx.t.tech.finals().find((s) => s.speakerKind === "supervisor"), { timeoutMs: 20_000, what: "the whisper at the technician" });
   assert.is(whisper.staffOnly, true);
   // The guest socket has had time to get anything sent before this answer.
   await joinTranscript(ctx.t.guest, ctx.callId);
@@ -185,7 +185,7 @@ test("after the customer leaves, their audio is refused at once", async (ctx) =>
 
 test("when the call ends, every session is closed and audio is refused", async (ctx) => {
   assert.is((await ctx.tech.post(`/api/calls/${ctx.callId}/end`)).status, 200);
-  await waitFor(() => ctx.fake.openConnections === 0, { what: "the Deepgram streams closed" });
+  await waitFor(() => ctx.fake.openConnections === 0, { timeoutMs: 15_000, what: "the Deepgram streams closed" });
   const after = await sendAudio(ctx.t.tech, ctx.callId, new Uint8Array(640));
   assert.is(!after.ok && after.error.code, "not_found");
 });
@@ -240,7 +240,7 @@ openai("utterances cut at pauses come back as final segments, in order, and are 
   assert.ok(ack.ok && ack.data.status.engine === "openai-compatible");
   const track = speechTrack(["The printer is jammed", "I restarted it"], { pausesMs: [900], trailMs: 900 });
   await streamAudio(ctx.t, ctx.callId, new Uint8Array(track.samples.buffer), { speedup: 1.4 });
-  const finals = await waitFor(() => (ctx.t.finals().length >= 2 ? ctx.t.finals() : undefined), { timeoutMs: 10_000, what: "2 finals" });
+  const finals = await waitFor(() => (ctx.t.finals().length >= 2 ? ctx.t.finals() : undefined), { timeoutMs: 20_000, what: "2 finals" });
   assert.equal(finals.map((s) => s.text), ["the printer is jammed", "I restarted it"]);
   assert.ok(finals[0]!.startMs <= track.phrases[0]!.startMs && finals[0]!.endMs >= track.phrases[0]!.endMs, "times cover the phrase");
   assert.equal(ctx.fake.received.map((f) => f.model), ["whisper-large-v3", "whisper-large-v3"]);
