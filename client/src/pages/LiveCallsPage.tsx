@@ -10,6 +10,7 @@ import { ErrorMessage } from "../components/ErrorMessage.tsx";
 import { usePageTitle } from "../components/pageTitle.ts";
 import { t } from "../i18n/index.ts";
 import { me } from "../session.ts";
+import { TranscriptPanel } from "../transcript/TranscriptPanel.tsx";
 
 export function LiveCallsPage() {
   usePageTitle(() => t("calls.title"));
@@ -40,15 +41,19 @@ export function LiveCallsPage() {
       </Show>
       <Show when={session()}>
         {(s) => (
-          <CallView
-            session={s()}
-            canEnd
-            onClosed={() => {
-              s().close();
-              setSession(undefined);
-              void refetch();
-            }}
-          />
+          <div class="call-with-transcript">
+            <CallView
+              session={s()}
+              canEnd
+              onClosed={() => {
+                s().close();
+                setSession(undefined);
+                void refetch();
+              }}
+            />
+            {/* The supervisor follows the transcript too; while monitoring, their own microphone is not heard or transcribed. */}
+            <TranscriptPanel callId={s().call.id} audience="staff" micTrack={s().transport.mode() === "monitor" ? undefined : (s().devices.audio() ?? undefined)} />
+          </div>
         )}
       </Show>
       <Show when={calls()?.calls.length === 0}>
