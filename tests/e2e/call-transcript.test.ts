@@ -4,33 +4,17 @@
 // it hears with its scripted text), and the spoken sentences' key words appear in the technician's
 // transcript panel, by speaker. Captions reach the customer once the technician turns them on.
 //
-// Like tests/e2e/calls.test.ts, this re-runs itself inside a loopback-only network namespace
-// (`unshare -n`, `ip link set lo up`): the server (embedded PGlite), the Deepgram fake and Chromium all
-// run in there, and media stays on 127.0.0.1.
-import { spawn, spawnSync } from "node:child_process";
+// It re-runs itself inside a loopback-only network namespace (tests/helpers/netns.ts): the server
+// (embedded PGlite), the Deepgram fake and Chromium all run in there, and media stays on 127.0.0.1.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { inLoopbackNamespace } from "../helpers/netns.ts";
 
-const INSIDE = process.env.CASEROOM_TRANSCRIPT_NETNS === "1";
-
-if (!INSIDE) {
-  const probe = spawnSync("unshare", ["-n", "sh", "-c", "ip link set lo up"], { encoding: "utf8" });
-  if (probe.status !== 0) {
-    console.error(`tests/e2e/call-transcript.test.ts needs a loopback-only network namespace: \`unshare -n\` failed (${(probe.stderr || probe.error?.message || "").trim()}). Run as root, or enable unprivileged user namespaces; install util-linux and iproute2.`);
-    process.exit(1);
-  }
-  const child = spawn("unshare", ["-n", "sh", "-c", `ip link set lo up && exec "${process.execPath}" --import tsx "${import.meta.filename}"`], {
-    env: { ...process.env, CASEROOM_TRANSCRIPT_NETNS: "1" },
-    stdio: "inherit",
-  });
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-} else {
-  await runInside();
-}
+if (inLoopbackNamespace(import.meta.filename)) await runInside();
 
 async function runInside() {
   const { launchBrowser, newUserPage, screenshot } = await import("../helpers/browser.ts");
