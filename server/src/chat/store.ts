@@ -1,8 +1,9 @@
 // Messages of a ticket's chat in the database. A send takes the ticket's counter row lock, so seq
-// numbers are handed out and committed in order, and a resent id finds the stored message instead
-// of writing a second one. message.sent is appended in the same transaction.
+// numbers are handed out and committed in order; a resent id finds the stored message (or hits the
+// primary key) instead of writing a second one. message.sent is appended in the same transaction.
 import { randomUUID } from "node:crypto";
 import {
+  DomainEventSchema,
   sanitizeChatText,
   type AttachmentSummary,
   type Message,
@@ -15,8 +16,7 @@ import {
 import { attachmentsForMessages, claimAttachments } from "../attachments/index.ts";
 import { audit, actorOf } from "../audit/index.ts";
 import type { Db, Queryable } from "../db/index.ts";
-import { appendEvents } from "../events/index.ts";
-import { AppError, notFound } from "../http/index.ts";
+import { AppError, notFound, validationError } from "../http/index.ts";
 
 
 interface MessageRow {
@@ -92,34 +92,62 @@ export function messageStore(db: Db) {
       if (!text && !body.attachmentIds?.length) {
         throw new AppError("validation_failed", "Invalid message: text: nothing left after sanitising", { fields: [{ path: "text", message: "nothing left after sanitising" }] });
       }
+      const replay = async (): Promise<SendResult> => {
+        const [existing] = await db.query<MessageRow>(`select ${COLUMNS} from messages where id = $1`, [body.id]);
+        if (!existing) throw new AppError("conflict", "This message id is already taken");
+        if (existing.ticket_id !== ticketId || !isAuthor(existing, who)) throw new AppError("conflict", "This message id is already taken");
+        return { message: (await withAttachments(db, [existing]))[0]!, created: false };
+      };
+      if (body.replyTo) {
+        const [target] = await db.query<{ visibility: string }>("select visibility from messages where id = $1 and ticket_id = $2", [body.replyTo, ticketId]);
+        if (!target || (who.kind === "guest" && target.visibility !== "public")) {
+          throw new AppError("validation_failed", "Invalid message: replyTo: no such message in this chat", { fields: [{ path: "replyTo", message: "no such message in this chat" }] });
+        }
+      }
+      const authorKind = who.kind === "user" ? "staff" : "customer";
+      const event = {
+        id: randomUUID(),
+        type: "message.sent" as const,
+        at: new Date().toISOString(),
+        // A customer is not a user: their messages carry no actor (FRT looks at staff replies).
+        actorId: who.kind === "user" ? who.userId : null,
+        ticketId,
+        data: { messageId: body.id, visibility, authorKind } as const,
+      };
+      const checked = DomainEventSchema.safeParse(event);
+      if (!checked.success) throw validationError("event message.sent", checked.error.issues);
+
+      // One statement stores the message: the counter's row lock orders every send of the ticket
+      // (seq handed out and committed in order), the message row, and its message.sent event (the
+      // same insert appendEvents makes, at the message's own time). One round trip per message is
+      // what keeps a busy chat fast. A resent id fails the primary key, and the whole statement,
+      // counter included, rolls back: no gap, no second message.
+      const store = async (tx: Queryable) => {
+        const [row] = await tx.query<MessageRow>(
+          `with counter as (
+             insert into chat_counters (ticket_id, org_id, last_seq) values ($3, $2, 1)
+             on conflict (ticket_id) do update set last_seq = chat_counters.last_seq + 1 returning last_seq
+           ), author as (
+             select name from users where id = $5::uuid union all select name from guests where id = $6::uuid limit 1
+           ), msg as (
+             insert into messages (id, org_id, ticket_id, seq, author_kind, author_user_id, author_guest_id, author_name, visibility, text, reply_to)
+             select $1, $2, $3, counter.last_seq, $4, $5::uuid, $6::uuid, author.name, $7, $8, $9::uuid from counter, author
+             returning ${COLUMNS}
+           ), event as (
+             insert into events (id, org_id, type, at, actor_id, ticket_id, data)
+             select $10, $2, 'message.sent', msg.created_at, $11::uuid, $3, $12::jsonb from msg
+           )
+           select ${COLUMNS} from msg`,
+          [body.id, orgId, ticketId, who.kind === "user" ? "staff" : "guest", who.kind === "user" ? who.userId : null,
+            who.kind === "guest" ? who.guestId : null, visibility, text, body.replyTo ?? null, event.id, event.actorId, JSON.stringify(event.data)],
+        );
+        if (!row) throw new AppError("unauthenticated", "Log in first");
+        return row;
+      };
       try {
+        if (!body.attachmentIds?.length) return { message: toMessage(await store(db)), created: true };
         return await db.transaction(async (tx) => {
-          // The row lock on the counter orders every send of this ticket, resends included.
-          const [counter] = await tx.query<{ last_seq: string | number }>(
-            `insert into chat_counters (ticket_id, org_id) values ($1, $2)
-             on conflict (ticket_id) do update set last_seq = chat_counters.last_seq returning last_seq`,
-            [ticketId, orgId],
-          );
-          const [existing] = await tx.query<MessageRow>(`select ${COLUMNS}, org_id from messages where id = $1`, [body.id]);
-          if (existing) {
-            if (existing.ticket_id !== ticketId || !isAuthor(existing, who)) throw new AppError("conflict", "This message id is already taken");
-            return { message: (await withAttachments(tx, [existing]))[0]!, created: false };
-          }
-          if (body.replyTo) {
-            const [target] = await tx.query<{ visibility: string }>("select visibility from messages where id = $1 and ticket_id = $2", [body.replyTo, ticketId]);
-            if (!target || (who.kind === "guest" && target.visibility !== "public")) {
-              throw new AppError("validation_failed", "Invalid message: replyTo: no such message in this chat", { fields: [{ path: "replyTo", message: "no such message in this chat" }] });
-            }
-          }
-          const seq = Number(counter!.last_seq) + 1;
-          await tx.query("update chat_counters set last_seq = $2 where ticket_id = $1", [ticketId, seq]);
-          const name = await authorName(tx, who);
-          const [row] = await tx.query<MessageRow>(
-            `insert into messages (id, org_id, ticket_id, seq, author_kind, author_user_id, author_guest_id, author_name, visibility, text, reply_to)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning ${COLUMNS}`,
-            [body.id, orgId, ticketId, seq, who.kind === "user" ? "staff" : "guest", who.kind === "user" ? who.userId : null,
-              who.kind === "guest" ? who.guestId : null, name, visibility, text, body.replyTo ?? null],
-          );
+          const row = await store(tx);
           const attachments = await claimAttachments(tx, {
             orgId,
             ticketId,
@@ -127,23 +155,11 @@ export function messageStore(db: Db) {
             ids: body.attachmentIds ?? [],
             uploader: who.kind === "user" ? { kind: "user", userId: who.userId } : { kind: "guest", guestId: who.guestId },
           });
-          const message = toMessage(row!, attachments);
-          await appendEvents(tx, orgId, [
-            {
-              id: randomUUID(),
-              type: "message.sent",
-              at: message.createdAt,
-              // A customer is not a user: their messages carry no actor (FRT looks at staff replies).
-              actorId: who.kind === "user" ? who.userId : null,
-              ticketId,
-              data: { messageId: message.id, visibility, authorKind: who.kind === "user" ? "staff" : "customer" },
-            },
-          ]);
-          return { message, created: true };
+          return { message: toMessage(row, attachments), created: true };
         });
       } catch (err) {
-        // Two first sends of one id on two tickets at once: the loser is told, never a 500.
-        if ((err as { code?: string }).code === "23505") throw new AppError("conflict", "This message id is already taken");
+        // The id is stored already (a resend, two resends racing, or another ticket's message).
+        if ((err as { code?: string }).code === "23505") return replay();
         throw err;
       }
     },
