@@ -56,7 +56,8 @@ export class MetricsEngine {
     // Tell the running totals what changed; they catch up when next asked (one pass per batch).
     const rollup = org.rollup;
     if (rollup) {
-      if (event.ticketId) rollup.ticketChanged(event.ticketId);
+      // Only what can change a ticket's inputs: not titles, internal notes, customers' messages.
+      if (event.ticketId && ticketFacts(event)) rollup.ticketChanged(event.ticketId);
       if (event.callId) rollup.callChanged(event.callId);
       if (event.type === "agent.status_changed" && event.actorId) rollup.stateFolded(event.actorId, event.at);
       if (event.type === "csat.submitted" && event.ticketId) rollup.surveyFolded(org.surveys.at(-1)!);
@@ -227,6 +228,11 @@ export class MetricsEngine {
     return engine;
   }
 }
+
+const ticketInputTypes = new Set(["ticket.created", "ticket.priority_changed", "ticket.assigned", "ticket.status_changed", "call.started"]);
+/** Whether the event can change a ticket's inputs (surveys are told apart, see fold). */
+const ticketFacts = (e: LogEvent) =>
+  e.type === "message.sent" ? e.data.visibility === "public" && e.data.authorKind === "staff" : ticketInputTypes.has(e.type);
 
 const includes = (spec: ScopeSpec, agent: string) => spec.agents === null || spec.agents.has(agent);
 
