@@ -10,6 +10,8 @@ interface Job {
   body: string;
   count: number;
   concurrency: number;
+  /** Worker i starts i × staggerMs after the first: a steady rate, not a burst. */
+  staggerMs: number;
 }
 
 /** The fake's own first-token delay, from the stamp on the first token, in ms. */
@@ -34,7 +36,8 @@ for await (const line of createInterface({ input: process.stdin })) {
   const results: number[] = [];
   let next = 0;
   await Promise.all(
-    Array.from({ length: job.concurrency }, async () => {
+    Array.from({ length: job.concurrency }, async (_, worker) => {
+      await new Promise((r) => setTimeout(r, worker * job.staggerMs));
       while (next < job.count) {
         next += 1;
         // A failed stream (a keep-alive socket closed by the server as it was reused, on a starved

@@ -37,7 +37,7 @@ const { values: args } = parseArgs({
     providers: { type: "string", default: "openai,anthropic,gemini" },
     // pglite: the embedded database (on this thread, as in a single-node install); postgres: TEST_DATABASE_URL.
     db: { type: "string", default: "pglite" },
-    blocks: { type: "string", default: "5" },
+    blocks: { type: "string", default: "4" },
     // A folder: writes a CPU profile of each measured block, named by mode, to find where time goes.
     profile: { type: "string" },
   },
@@ -47,7 +47,7 @@ const providers = args.providers.split(",") as ("openai" | "anthropic" | "gemini
 
 const CONCURRENCY = 50;
 /** Streams per block; each mode runs BLOCKS measured blocks after one warm-up block. */
-const BLOCK = 100;
+const BLOCK = 200;
 const BLOCKS = Number(args.blocks);
 const HELD = 300;
 const TARGET_P99_MS = 5;
@@ -83,6 +83,12 @@ const config = loadConfig({
   LLM_MAX_STREAMS_PER_USER: "100",
 });
 const log = createLogger("silent");
+/**
+ * The workers start one after another, spread over one stream's length, so that streams start and end
+ * at a steady rate with CONCURRENCY open, as 50 people's requests would: started together, every
+ * stream of a block would queue behind the same burst of 50 requests.
+ */
+const STAGGER_MS = (fake.firstTokenDelayMs + fake.chunks * fake.chunkDelayMs) / CONCURRENCY;
 const [org] = await db.query<{ id: string }>("select id from orgs where slug = 'demo'");
 const [user] = await db.query<{ id: string }>("select id from users where email = 'tech1@caseroom.local'");
 const orgId = org!.id;
@@ -134,7 +140,8 @@ async function load(total: number, one: () => Promise<number>): Promise<number[]
   const results: number[] = [];
   let next = 0;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: CONCURRENCY }, async (_, worker) => {
+      await new Promise((r) => setTimeout(r, worker * STAGGER_MS));
       while (next < total) {
         next += 1;
         // A failed stream counts as NaN: reported below, not fatal.
@@ -176,7 +183,7 @@ const reader = spawn(process.execPath, ["--import", "tsx", path.join(import.meta
 const readerLines = createInterface({ input: reader.stdout! })[Symbol.asyncIterator]();
 /** BLOCK streams of POST /api/ai/complete, CONCURRENCY at a time, read by the reader process. */
 async function httpBlock(): Promise<number[]> {
-  reader.stdin!.write(`${JSON.stringify({ url: `${base}/api/ai/complete`, headers, body: JSON.stringify({ task: request.task, input: request.input }), count: BLOCK, concurrency: CONCURRENCY })}\n`);
+  reader.stdin!.write(`${JSON.stringify({ url: `${base}/api/ai/complete`, headers, body: JSON.stringify({ task: request.task, input: request.input }), count: BLOCK, concurrency: CONCURRENCY, staggerMs: STAGGER_MS })}\n`);
   return JSON.parse((await readerLines.next()).value as string) as number[];
 }
 
@@ -331,7 +338,7 @@ if (args.phases === "core,http,memory") {
     path.join(import.meta.dirname, "results.md"),
     `# LLM gateway overhead (bench/llm/run.ts, --db=${args.db})\n\n` +
       `Measured ${new Date().toISOString()} on ${os.cpus().length} cores; load average ${loadStart} before, ${loadEnd} after. ` +
-      `${CONCURRENCY} concurrent streams; ${BLOCKS} blocks of ${BLOCK} streams per mode, interleaved, after one warm-up block each. ` +
+      `${CONCURRENCY} concurrent streams (workers started ${STAGGER_MS} ms apart); ${BLOCKS} blocks of ${BLOCK} streams per mode, interleaved, after one warm-up block each. ` +
       `Overhead = time to the first token − the fake provider's own first-token delay (stamped by the fake).\n\n` +
       `| path | p50 | p99 | direct SDK p50 | direct SDK p99 | p99 ratio | CPU per stream, vs direct SDK |\n| --- | --- | --- | --- | --- | --- | --- |\n${summary.join("\n")}\n\n` +
       `Memory per open stream (${HELD} held open): ${memory.join("; ")}.\n`,
