@@ -106,5 +106,22 @@ async function runInside() {
     await screenshot(customer.page, "call-transcript-customer-captions");
   });
 
+  test("with no engine configured the panel says transcription is off and how to turn it on", async ({ browser }) => {
+    const plain = await startServer({ database: "pglite" });
+    try {
+      const tech = await newUserPage(browser, plain.url, "tech1@caseroom.local");
+      const ticketId = await firstTicketOf(plain.db, await orgIdBySlug(plain.db, "demo"));
+      await tech.page.goto(`/tickets/${ticketId}`);
+      await tech.page.getByTestId("call-start").click();
+      const notice = tech.page.getByTestId("transcript-off");
+      await notice.waitFor({ timeout: 20_000 });
+      assert.match((await notice.textContent()) ?? "", /DEEPGRAM_API_KEY.*STT_BASE_URL/);
+      assert.is(await tech.page.getByTestId("transcript-lines").count(), 0);
+      await tech.context.close();
+    } finally {
+      await plain.close();
+    }
+  });
+
   test.run();
 }
