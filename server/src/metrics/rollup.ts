@@ -125,6 +125,28 @@ interface Occupancy {
   validTo: number;
 }
 
+/** A reusable list of inputs as columns, so recounting a subject allocates nothing when nothing changed. */
+class Scratch {
+  kpi: Summed[] = [];
+  at: number[] = [];
+  agent: string[] = [];
+  num: number[] = [];
+  den: number[] = [];
+  n = 0;
+  reset(): this {
+    this.n = 0;
+    return this;
+  }
+  push(kpi: Summed, at: number, agent: string, num: number, den: number): void {
+    const i = this.n++;
+    this.kpi[i] = kpi;
+    this.at[i] = at;
+    this.agent[i] = agent;
+    this.num[i] = num;
+    this.den[i] = den;
+  }
+}
+
 interface CallEnd {
   agent: string;
   at: number;
@@ -234,51 +256,75 @@ export class Rollup {
     this.dirtyCalls.clear();
   }
 
-  /** Swaps a subject's inputs, touching the totals only for those that changed (most events change one or two). */
-  private replace(subject: TicketFacts | CallFacts, inputs: Input[]): void {
+  /**
+   * Swaps a subject's inputs for those in `next`, touching the totals only for inputs that changed
+   * (most events change one or two) and allocating only for new ones.
+   */
+  private replace(subject: TicketFacts | CallFacts, next: Scratch): void {
     const old = this.inputs.get(subject) ?? [];
-    const kept = new Array<boolean>(old.length).fill(false);
-    for (let n = 0; n < inputs.length; n++) {
-      const i = inputs[n]!;
-      const same = old.findIndex((o, k) => !kept[k] && o.kpi === i.kpi && o.at === i.at && o.agent === i.agent && o.num === i.num && o.den === i.den);
-      if (same >= 0) {
-        kept[same] = true;
-        inputs[n] = old[same]!;
-      } else this.buckets[i.kpi].add(i, 1);
+    const kept = this.kept;
+    kept.length = 0;
+    for (let k = 0; k < old.length; k++) kept.push(false);
+    let same = old.length === next.n;
+    const fresh: Input[] = [];
+    for (let n = 0; n < next.n; n++) {
+      let match = -1;
+      for (let k = 0; k < old.length; k++) {
+        const o = old[k]!;
+        if (!kept[k] && o.kpi === next.kpi[n] && o.at === next.at[n] && o.agent === next.agent[n] && o.num === next.num[n] && o.den === next.den[n]) {
+          match = k;
+          break;
+        }
+      }
+      if (match >= 0) kept[match] = true;
+      else {
+        same = false;
+        const input: Input = { kpi: next.kpi[n]!, at: next.at[n]!, agent: next.agent[n]!, num: next.num[n]!, den: next.den[n]! };
+        this.buckets[input.kpi].add(input, 1);
+        fresh.push(input);
+      }
     }
-    for (let k = 0; k < old.length; k++) if (!kept[k]) this.buckets[old[k]!.kpi].add(old[k]!, -1);
+    if (same) return;
+    const inputs = fresh;
+    for (let k = 0; k < old.length; k++) {
+      if (kept[k]) inputs.push(old[k]!);
+      else this.buckets[old[k]!.kpi].add(old[k]!, -1);
+    }
     if (inputs.length) this.inputs.set(subject, inputs);
     else this.inputs.delete(subject);
   }
+  private kept: boolean[] = [];
+  /** Where a subject's inputs are written before they are compared with its stored ones. */
+  private scratch = new Scratch();
 
   /** Every input a ticket gives, wherever in time it falls: the same rules as evaluate.ts. */
-  private ticketInputs(t: TicketFacts): Input[] {
-    const out: Input[] = [];
+  private ticketInputs(t: TicketFacts): Scratch {
+    const out = this.scratch.reset();
     const first = t.responses[0];
     // [M3]
-    if (first && t.created) out.push({ kpi: "frt", at: first.at, agent: key(first.actorId), num: Math.max(0, first.at - t.created.at), den: 1 });
+    if (first && t.created) out.push("frt", first.at, key(first.actorId), Math.max(0, first.at - t.created.at), 1);
     // [M9] and [M6]
     let resolutions = 0;
     let resolution: StatusRef | undefined;
     for (const s of t.statuses) {
-      if (isReopening(s)) out.push({ kpi: "reopenRate", at: s.at, agent: key(assigneeAt(t, s.at)), num: 1, den: 0 });
+      if (isReopening(s)) out.push("reopenRate", s.at, key(assigneeAt(t, s.at)), 1, 0);
       if (isResolution(s)) {
-        out.push({ kpi: "reopenRate", at: s.at, agent: key(s.actorId), num: 0, den: 1 });
+        out.push("reopenRate", s.at, key(s.actorId), 0, 1);
         resolutions++;
         resolution = s;
       }
     }
     if (resolutions > 1) this.resolvedTwice.add(t);
     else this.resolvedTwice.delete(t);
-    if (resolutions === 1) out.push({ kpi: "fcr", at: resolution!.at, agent: key(resolution!.actorId), num: fcrOf(t, resolution!).hit, den: 1 });
+    if (resolutions === 1) out.push("fcr", resolution!.at, key(resolution!.actorId), fcrOf(t, resolution!).hit, 1);
     // [M7]
     for (const s of this.surveys.get(t.id) ?? []) {
-      out.push({ kpi: "csat", at: s.at, agent: key(assigneeAt(t, s.at)), num: s.score >= 4 ? 1 : 0, den: 1 });
+      out.push("csat", s.at, key(assigneeAt(t, s.at)), s.score >= 4 ? 1 : 0, 1);
     }
     // [M8]
     if (t.created) {
       const deadline = deadlineOf(t, this.settings)!;
-      out.push({ kpi: "sla", at: deadline, agent: key(assigneeAt(t, deadline)), num: first !== undefined && first.at <= deadline ? 1 : 0, den: 1 });
+      out.push("sla", deadline, key(assigneeAt(t, deadline)), first !== undefined && first.at <= deadline ? 1 : 0, 1);
     }
     this.backlogSteps(t, out);
     return out;
@@ -289,7 +335,7 @@ export class Rollup {
    * `agent` (+1) or no longer (-1). The backlog at `to` counts the events before `to`, so after
    * each moment something changed, the ticket's state is read with everything at or before it.
    */
-  private backlogSteps(t: TicketFacts, out: Input[]): void {
+  private backlogSteps(t: TicketFacts, out: Scratch): void {
     const statuses = t.statuses;
     const assignments = t.assignments;
     let si = 0;
@@ -304,8 +350,8 @@ export class Rollup {
       const state = status ?? (t.created && t.created.at <= at ? "new" : undefined);
       const now = state && openStatuses.has(state) ? key(assignee) : null;
       if (now === counted) continue;
-      if (counted !== null) out.push({ kpi: "backlog", at, agent: counted, num: -1, den: -1 });
-      if (now !== null) out.push({ kpi: "backlog", at, agent: now, num: 1, den: 1 });
+      if (counted !== null) out.push("backlog", at, counted, -1, -1);
+      if (now !== null) out.push("backlog", at, now, 1, 1);
       counted = now;
     }
   }
@@ -342,16 +388,16 @@ export class Rollup {
     }
   }
 
-  private callInputs(c: CallFacts): Input[] {
-    if (!c.started || !c.ended) return [];
+  private callInputs(c: CallFacts): Scratch {
+    const out = this.scratch.reset();
+    if (!c.started || !c.ended) return out;
     const { talk, wrap, end } = handlingOf(this.org, { started: c.started, ended: c.ended });
-    if (wrap && !end) return [];
+    if (wrap && !end) return out;
     const acw = wrap && end ? end.at - wrap.at : 0;
     const agent = key(c.started.actorId);
-    return [
-      { kpi: "aht", at: c.ended.at, agent, num: talk + acw, den: 1 },
-      { kpi: "acw", at: c.ended.at, agent, num: acw, den: 1 },
-    ];
+    out.push("aht", c.ended.at, agent, talk + acw, 1);
+    out.push("acw", c.ended.at, agent, acw, 1);
+    return out;
   }
 
   // ---- answering --------------------------------------------------------------------------------
