@@ -9,13 +9,28 @@ import sharp from "sharp";
 import type { Queryable } from "../../server/src/db/index.ts";
 import type { ApiClient, ApiResponse } from "./server.ts";
 
+/**
+ * Making a large body blocks this process (where the test server runs too) for a while: long enough
+ * for the server's keep-alive timer to be overdue on a connection fetch still believes open. Let the
+ * overdue timers run, then make one small request (retried once: it is idempotent), so the upload
+ * itself never races a keep-alive timeout, which would show up as a reset that says nothing about us.
+ */
+async function freshConnection(baseUrl: string): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await (await fetch(`${baseUrl}/healthz`)).arrayBuffer();
+      return;
+    } catch (err) {
+      if (attempt > 0) throw err;
+    }
+  }
+}
+
 export async function upload(client: ApiClient, ticketId: string, bytes: Uint8Array, name: string, type = "application/octet-stream"): Promise<ApiResponse> {
   const form = new FormData();
   form.append("file", new Blob([new Uint8Array(bytes)], { type }), name);
-  // Making a large body blocks this process for a while, long enough for the server to close an idle
-  // keep-alive connection that fetch still believes open; a small request first takes (or replaces)
-  // that connection, so the upload never races a keep-alive timeout.
-  await fetch(`${client.baseUrl}/healthz`).then((r) => r.arrayBuffer());
+  await freshConnection(client.baseUrl);
   const res = await fetch(`${client.baseUrl}/api/tickets/${ticketId}/attachments`, { method: "POST", body: form, headers: client.cookie ? { cookie: client.cookie } : {} }).catch((err) => {
     throw new Error(`upload of ${name} failed: ${String(err.cause ?? err)}`);
   });
@@ -52,7 +67,7 @@ export async function uploadChunked(client: ApiClient, ticketId: string, bytes: 
       controller.enqueue(chunk);
     },
   });
-  await fetch(`${client.baseUrl}/healthz`).then((r) => r.arrayBuffer());
+  await freshConnection(client.baseUrl);
   const res = await fetch(`${client.baseUrl}/api/tickets/${ticketId}/attachments`, {
     method: "POST",
     body,
