@@ -5,6 +5,7 @@ import { AdminAiPage } from "./pages/AdminAiPage.tsx";
 import { AdminSettingsPage } from "./pages/AdminSettingsPage.tsx";
 import { GuestPage } from "./pages/GuestPage.tsx";
 import { JoinPage } from "./pages/JoinPage.tsx";
+import { WidgetPage } from "./pages/WidgetPage.tsx";
 import { LiveCallsPage } from "./pages/LiveCallsPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
@@ -19,6 +20,7 @@ export function App() {
       {/* The customer's pages: a guest session, no staff shell. */}
       <Route path="/join/:token" component={JoinPage} />
       <Route path="/guest" component={GuestPage} />
+      <Route path="/widget/:key" component={WidgetPage} />
       {/* A TV page: no top bar, its own session gate. */}
       <Route path="/wallboard" component={WallboardPage} />
       <Route path="/" component={AppShell}>

@@ -23,7 +23,8 @@ import { createLlmGateway, registerAiRoutes } from "./llm/index.ts";
 import type { Logger } from "./log.ts";
 import { createRealtime } from "./realtime/index.ts";
 import { inviteStore, inviteTokens, registerInviteRoutes, ticketAccess } from "./invites/index.ts";
-import { registerChat } from "./chat/index.ts";
+import { registerChat, type ChatService } from "./chat/index.ts";
+import { registerWidgetAdminRoutes, registerWidgetPublicRoutes, widgetKeyStore } from "./widget/index.ts";
 import { registerAgents } from "./agents/index.ts";
 import { registerCalls, registerLivekitWebhook, type Calls } from "./calls/index.ts";
 import { registerTranscription } from "./transcription/index.ts";
@@ -93,6 +94,19 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
   });
   registerHealthRoutes(app, { db, redis });
   ingestBodyParser(app);
+  let chat: ChatService | undefined;
+  const widgetKeys = widgetKeyStore(db);
+  registerWidgetPublicRoutes(app, {
+    config,
+    db,
+    keys: widgetKeys,
+    tickets,
+    invites,
+    sessions,
+    chat: () => chat!,
+    rateLimiter: redis ? redisRateLimiter(redis) : memoryRateLimiter(),
+    onTicketCreated: (orgId, change) => onTicketChange(orgId, change),
+  });
   let calls: Calls | undefined;
   registerLivekitWebhook(app, { config, db, log, calls: () => calls });
   // Body parsing, the cross-site check, the session lookup and no-store apply to the API only:
@@ -129,7 +143,8 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
       void calls?.inviteRevoked(inviteId).catch((err) => log.warn({ err }, "removing a revoked guest from calls failed"));
     },
   });
-  registerChat(api, realtime, { db, log, access: ticketAccess(tickets), editWindowMs: config.chat.editWindowMs });
+  chat = registerChat(api, realtime, { db, log, access: ticketAccess(tickets), editWindowMs: config.chat.editWindowMs });
+  registerWidgetAdminRoutes(api, { keys: widgetKeys });
   registerEventRoutes(api, { db });
   registerAiRoutes(api, { db, gateway: llm, httpsOnly: config.env === "production" });
   const agents = registerAgents(api, realtime.io, { db, log, presence: options.presence });

@@ -19,3 +19,4 @@ export * from "./protocol/invites.ts";
 export * from "./protocol/transcript.ts";
 export * from "./protocol/chat.ts";
 export * from "./protocol/chatMarkdown.ts";
+export * from "./protocol/widget.ts";

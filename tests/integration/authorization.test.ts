@@ -89,6 +89,13 @@ const table: [endpoint: string, target: Target | null, statuses: number[]][] = [
   ["DELETE /api/tickets/:id/messages/:messageId", "other-org ticket", [401, 404, 404, 404, 404, 404]],
   ["GET /api/tickets/:id/messages/:messageId/revisions", "own-org ticket",   [401, 403, 403, 200, 403, 200]],
   ["GET /api/tickets/:id/messages/:messageId/revisions", "other-org ticket", [401, 403, 403, 404, 403, 404]],
+  // Website widget: keys are for admins; the public call is guarded by the key's allowed websites and
+  // a browser Origin (here none is sent, so everyone is refused): tests/integration/widget.test.ts.
+  ["POST /api/admin/widget-keys",       null, [401, 403, 403, 201, 403, 201]],
+  ["GET /api/admin/widget-keys",        null, [401, 403, 403, 200, 403, 200]],
+  ["DELETE /api/admin/widget-keys/:id", null, [401, 403, 403, 204, 403, 204]],
+  ["POST /api/widget/tickets",          null, [403, 403, 403, 403, 403, 403]],
+  ["GET /widget.js",                    null, [200, 200, 200, 200, 200, 200]],
   // Calls: staff start and end; monitor/whisper/barge are for supervisors and admins; a guest only
   // reaches its own ticket's call (tests/integration/calls-permissions.test.ts). LiveKit is not
   // configured here, so its webhook does not exist (404): tests/integration/calls-livekit.test.ts.
@@ -324,6 +331,34 @@ const calls: Record<string, (call: Call) => Promise<ApiResponse>> = {
     return res;
   },
   "GET /api/guest/me": ({ client }) => client.get("/api/guest/me"),
+  "POST /api/admin/widget-keys": async ({ client, ctx, orgId }) => {
+    const res = await client.post("/api/admin/widget-keys", { name: "Probe", allowedOrigins: ["https://shop.example.com"] });
+    if (res.status === 201) assert.equal([...(await ctx.server.db.query("select org_id from widget_keys where id = $1", [res.body.widgetKey.id]))], [{ org_id: orgId }]);
+    return res;
+  },
+  "GET /api/admin/widget-keys": async ({ client, ctx, orgId }) => {
+    const res = await client.get("/api/admin/widget-keys");
+    if (res.status === 200) {
+      const ids = idsIn(res, "widgetKeys");
+      assert.equal([...(await ctx.server.db.query("select id from widget_keys where id = any($1::uuid[]) and org_id <> $2", [ids, orgId]))], [], "no other organisation's keys");
+    }
+    return res;
+  },
+  "DELETE /api/admin/widget-keys/:id": async ({ client, ctx, row }) => {
+    const org = orgOf(row.who);
+    const keyOf = async (o: "demo" | "demo-ru") =>
+      (await ctx.clients[o === "demo" ? "demo admin" : "demo-ru admin"].post("/api/admin/widget-keys", { name: "Doomed", allowedOrigins: ["https://shop.example.com"] })).body.widgetKey.id;
+    const res = await client.delete(`/api/admin/widget-keys/${await keyOf(org)}`);
+    if (res.status === 204) assert.is((await client.delete(`/api/admin/widget-keys/${await keyOf(otherOrg(org))}`)).status, 404, "another organisation's key is not found");
+    return res;
+  },
+  "POST /api/widget/tickets": async ({ client, ctx }) => {
+    const before = await rowCounts(ctx.server.db);
+    const res = await client.post("/api/widget/tickets", { widgetKey: "crw_probe_probe", name: "Probe", text: "hi" });
+    assert.equal(await rowCounts(ctx.server.db), before, "nothing stored");
+    return res;
+  },
+  "GET /widget.js": ({ client }) => client.get("/widget.js"),
   "GET /api/tickets/:id/messages": async ({ client, ticketId }) => {
     const res = await client.get(`/api/tickets/${ticketId}/messages`);
     if (res.status === 200) for (const m of res.body.messages) assert.is(m.ticketId, ticketId);

@@ -24,6 +24,7 @@ const guestRoutes = new Set([
   "GET /api/attachments/:id/content",
   "GET /api/attachments/:id/thumbnail",
   "POST /api/widget/tickets", // public, keyed by the widget key: tests/integration/widget.test.ts
+  "GET /widget.js", // the public widget script
   "GET /api/tickets/:id/call", // the guest's own ticket's call: tests/integration/calls-permissions.test.ts
   "POST /api/calls/:id/join",
   "POST /api/calls/:id/leave",

@@ -507,6 +507,10 @@ export const en = {
   "guest.endedRevoked": "The support team closed this link.",
   "guest.callSlot": "Call",
   "guest.chat": "Chat",
+  "widget.heading": "Chat with support",
+  "widget.message": "How can we help?",
+  "widget.messageRequired": "Write a few words about your question.",
+  "widget.submit": "Start the chat",
 
   "chat.heading": "Conversation",
   "chat.messages": "Messages",

@@ -541,6 +541,10 @@ export const ru: RussianCatalogue = {
   "guest.endedRevoked": "Служба поддержки закрыла эту ссылку.",
   "guest.callSlot": "Звонок",
   "guest.chat": "Чат",
+  "widget.heading": "Чат с поддержкой",
+  "widget.message": "Чем мы можем помочь?",
+  "widget.messageRequired": "Напишите пару слов о вашем вопросе.",
+  "widget.submit": "Начать чат",
 
   "chat.heading": "Переписка",
   "chat.messages": "Сообщения",

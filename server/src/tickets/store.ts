@@ -80,7 +80,8 @@ export function ticketStore(db: Db) {
       return row && toTicket(row);
     },
 
-    async create(orgId: string, actorId: string, body: CreateTicketBody): Promise<TicketChange> {
+    /** `actorId` null: opened by a customer (the website widget), not by a staff member. */
+    async create(orgId: string, actorId: string | null, body: CreateTicketBody): Promise<TicketChange> {
       return db.transaction(async (tx) => {
         const [org] = await tx.query<{ ticket_counter: number; search_config: string }>(
           "update orgs set ticket_counter = ticket_counter + 1 where id = $1 returning ticket_counter, search_config::text as search_config",
