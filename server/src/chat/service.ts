@@ -1,7 +1,7 @@
 // The chat core, transport-free: access checks, the store, and publishing after commit. The HTTP
 // routes and the socket handlers are thin adapters over it, so both paths behave the same.
 import type { ChatAuthor, EditMessageBody, Message, MessageList, MessageListQuery, Principal, ReadReceipt, SendMessageBody } from "@caseroom/shared";
-import type { RequireTicketAccess } from "../invites/index.ts";
+import { mayAccessTicket, type RequireTicketAccess } from "../invites/index.ts";
 import type { MessageStore, SendResult } from "./store.ts";
 
 /** Where chat news goes: staff of the ticket always, its guests only for public messages. */
@@ -23,8 +23,16 @@ export function chatService(deps: ChatServiceDeps) {
   const { store, access, publish } = deps;
 
   return {
-    async send(principal: Principal | undefined, ticketId: string, body: SendMessageBody): Promise<SendResult> {
-      const { orgId, principal: who } = await access(principal, ticketId, "ticket:update");
+    /**
+     * `checkedTicket`: the caller (a socket) already proved this principal may reach this ticket
+     * (chat:join, or an earlier send on the same socket), so the lookup is skipped; the role and
+     * guest confinement are still checked, in memory.
+     */
+    async send(principal: Principal | undefined, ticketId: string, body: SendMessageBody, checkedTicket = false): Promise<SendResult> {
+      const { orgId, principal: who } =
+        checkedTicket && principal && mayAccessTicket(principal, principal.orgId, ticketId, "ticket:update")
+          ? { orgId: principal.orgId, principal }
+          : await access(principal, ticketId, "ticket:update");
       const result = await store.send(orgId, ticketId, who, body);
       // A resend is answered, not broadcast again: everyone got it the first time (or will catch up).
       if (result.created) publish.message(result.message);
@@ -55,6 +63,12 @@ export function chatService(deps: ChatServiceDeps) {
       const { orgId, principal: who } = await access(principal, ticketId);
       const receipt = await store.markRead(orgId, ticketId, who, upToSeq);
       if (receipt) publish.read(ticketId, receipt);
+    },
+
+    /** A message changed outside the chat (a voice note's transcript arrived): everyone gets it again. */
+    async refresh(orgId: string, ticketId: string, messageId: string): Promise<void> {
+      const message = await store.get(orgId, ticketId, messageId);
+      if (message) publish.updated(message);
     },
 
     /** Staff joining a ticket's chat on a socket: the access check, and where the chat is now. */
