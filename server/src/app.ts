@@ -160,6 +160,8 @@ export async function createApplication({ config, db, log }: AppDeps, options: A
     requireTicketAccess: ticketAccess(tickets),
     sessionIdOf: sessions.idOf,
     transcribeClip: transcription.transcribeClip,
+    // A voice note's transcript reaches the open chats (it was "pending" when the message went out).
+    onTranscript: (a) => void chat!.attachmentChanged(a.orgId, a.id).catch((err) => log.warn({ err }, "chat refresh failed")),
     ...options.attachments,
   });
   registerAuditRoutes(api, { db });

@@ -65,9 +65,13 @@ export function chatService(deps: ChatServiceDeps) {
       if (receipt) publish.read(ticketId, receipt);
     },
 
-    /** A message changed outside the chat (a voice note's transcript arrived): everyone gets it again. */
-    async refresh(orgId: string, ticketId: string, messageId: string): Promise<void> {
-      const message = await store.get(orgId, ticketId, messageId);
+    /**
+     * An attachment changed outside the chat (a voice note's transcript arrived): the message that
+     * carries it now (it may have been sent while the transcript was pending) goes out again.
+     */
+    async attachmentChanged(orgId: string, attachmentId: string): Promise<void> {
+      const found = await store.messageOfAttachment(orgId, attachmentId);
+      const message = found && (await store.get(orgId, found.ticketId, found.messageId));
       if (message) publish.updated(message);
     },
 

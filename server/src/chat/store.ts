@@ -237,6 +237,12 @@ export function messageStore(db: Db) {
       return rows.map((r) => ({ id: String(r.id), kind: r.kind, oldText: r.old_text, changedBy: { kind: r.changed_by_kind, id: r.changed_by }, changedAt: new Date(r.changed_at).toISOString() }));
     },
 
+    /** The message (ticket and id) that carries an attachment now, if any. */
+    async messageOfAttachment(orgId: string, attachmentId: string): Promise<{ ticketId: string; messageId: string } | undefined> {
+      const [row] = await db.query<{ ticket_id: string; message_id: string | null }>("select ticket_id, message_id from attachments where id = $1 and org_id = $2", [attachmentId, orgId]);
+      return row?.message_id ? { ticketId: row.ticket_id, messageId: row.message_id } : undefined;
+    },
+
     async lastSeq(ticketId: string): Promise<number> {
       const [row] = await db.query<{ last_seq: string | number }>("select last_seq from chat_counters where ticket_id = $1", [ticketId]);
       return Number(row?.last_seq ?? 0);
