@@ -19,7 +19,8 @@ if (inLoopbackNamespace(import.meta.filename)) await runInside();
 async function runInside() {
   const { launchBrowser, newUserPage, screenshot } = await import("../helpers/browser.ts");
   const { firstTicketOf, orgIdBySlug } = await import("../helpers/dbState.ts");
-  const { loginAs, startServer } = await import("../helpers/server.ts");
+  const { openInviteAsCustomer } = await import("../helpers/callsBrowser.ts");
+  const { startServer } = await import("../helpers/server.ts");
   const { FakeDeepgram } = await import("../../media/src/stt/testing/fakeDeepgram.ts");
   const { speechTrack } = await import("../../media/src/stt/testing/speech.ts");
   const { resample, wavFromPcm16 } = await import("../../media/src/stt/pcm.ts");
@@ -80,15 +81,8 @@ async function runInside() {
   });
 
   test("the customer joins; their words appear under their name in the technician's panel", async (ctx) => {
-    const techApi = await loginAs(ctx.server.url, "tech1@caseroom.local");
-    const invite = await techApi.post(`/api/tickets/${ctx.ticketId}/invites`, {});
-    const context = await ctx.browser.newContext({ baseURL: ctx.server.url, locale: "en-GB", viewport: { width: 390, height: 780 } });
-    const page = await context.newPage();
+    const { context, page } = await openInviteAsCustomer(ctx.browser, ctx.server.url, ctx.ticketId);
     ctx.customer = { context, page };
-    await page.goto(new URL(invite.body.invite.url).pathname);
-    await page.getByTestId("join-name").fill("Pat Customer");
-    await page.getByTestId("join-submit").click();
-    await page.getByTestId("guest-call-check").click({ timeout: 15_000 });
     await page.getByTestId("call-consent").check();
     await page.getByTestId("guest-call-join").click();
     await page.getByTestId("call-view").waitFor();

@@ -8,33 +8,18 @@
 // Chromium both run in there; the server uses the embedded database, since the host's PostgreSQL is
 // outside the namespace. Chromium gets fake camera/microphone devices and iceServers: [] (the server has
 // no STUN/TURN configured), so only host candidates on 127.0.0.1 exist.
-import { spawn, spawnSync } from "node:child_process";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { inLoopbackNamespace } from "../helpers/netns.ts";
 
-const INSIDE = process.env.CASEROOM_CALLS_NETNS === "1";
-
-if (!INSIDE) {
-  // Outside: check the namespace can be made, then run this same file inside it and pass its output on.
-  const probe = spawnSync("unshare", ["-n", "sh", "-c", "ip link set lo up"], { encoding: "utf8" });
-  if (probe.status !== 0) {
-    console.error(`tests/e2e/calls.test.ts needs a loopback-only network namespace: \`unshare -n\` failed (${(probe.stderr || probe.error?.message || "").trim()}). Run as root, or enable unprivileged user namespaces and use \`unshare -rn\`; install util-linux and iproute2.`);
-    process.exit(1);
-  }
-  const child = spawn("unshare", ["-n", "sh", "-c", `ip link set lo up && exec "${process.execPath}" --import tsx "${import.meta.filename}"`], {
-    env: { ...process.env, CASEROOM_CALLS_NETNS: "1" },
-    stdio: "inherit",
-  });
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-} else {
-  await runInside();
-}
+if (inLoopbackNamespace(import.meta.filename)) await runInside();
 
 async function runInside() {
   const { launchBrowser, newUserPage, screenshot } = await import("../helpers/browser.ts");
   const { firstTicketOf, orgIdBySlug } = await import("../helpers/dbState.ts");
-  const { loginAs, startServer, waitFor } = await import("../helpers/server.ts");
+  const { openInviteAsCustomer } = await import("../helpers/callsBrowser.ts");
+  const { startServer, waitFor } = await import("../helpers/server.ts");
   type TestServer = Awaited<ReturnType<typeof startServer>>;
 
   interface Ctx {
@@ -80,16 +65,8 @@ async function runInside() {
   });
 
   test("the customer joins from the invite link after the device check and consent; media flows both ways", async (ctx) => {
-    const techApi = await loginAs(ctx.server.url, "tech1@caseroom.local");
-    const invite = await techApi.post(`/api/tickets/${ctx.ticketId}/invites`, {});
-    const context = await ctx.browser.newContext({ baseURL: ctx.server.url, locale: "en-GB", viewport: { width: 390, height: 780 } });
-    const page = await context.newPage();
+    const { context, page } = await openInviteAsCustomer(ctx.browser, ctx.server.url, ctx.ticketId);
     ctx.customer = { context, page };
-    await page.goto(new URL(invite.body.invite.url).pathname);
-    await page.getByTestId("join-name").fill("Pat Customer");
-    await page.getByTestId("join-submit").click();
-    await page.getByTestId("guest-call-check").click({ timeout: 15_000 });
-    await page.getByTestId("device-check").waitFor();
     assert.ok(await page.getByTestId("guest-call-join").isDisabled(), "joining needs consent first");
     await page.getByTestId("call-consent").check();
     await page.getByTestId("guest-call-join").click();
