@@ -3,6 +3,7 @@
 // and video clips).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -10,10 +11,52 @@ import type { Queryable } from "../../server/src/db/index.ts";
 import type { ApiClient, ApiResponse } from "./server.ts";
 
 /**
- * Making a large body blocks this process (where the test server runs too) for a while: long enough
- * for the server's keep-alive timer to be overdue on a connection fetch still believes open. Let the
- * overdue timers run, then make one small request (retried once: it is idempotent), so the upload
- * itself never races a keep-alive timeout, which would show up as a reset that says nothing about us.
+ * One POST on a connection of its own (`agent: false`), so a large upload never reuses a keep-alive
+ * connection whose idle timer ran out while this process (where the test server also runs) was busy
+ * building the body: that race ends in a reset which says nothing about our server.
+ */
+function postOnFreshConnection(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string; headers: Headers }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", agent: false, headers: { ...headers, "content-length": String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const out = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) out.set(name, Array.isArray(value) ? value.join(", ") : value);
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), headers: out });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+export async function upload(client: ApiClient, ticketId: string, bytes: Uint8Array, name: string, type = "application/octet-stream"): Promise<ApiResponse> {
+  const form = new FormData();
+  form.append("file", new Blob([new Uint8Array(bytes)], { type }), name);
+  // The multipart body exactly as fetch would send it.
+  const encoded = new Response(form);
+  const body = Buffer.from(await encoded.arrayBuffer());
+  const headers: Record<string, string> = { "content-type": encoded.headers.get("content-type")! };
+  if (client.cookie) headers.cookie = client.cookie;
+  const res = await postOnFreshConnection(`${client.baseUrl}/api/tickets/${ticketId}/attachments`, body, headers).catch((err) => {
+    throw new Error(`upload of ${name} failed: ${String(err)}`);
+  });
+  const text = res.text;
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* keep text */
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * For the chunked upload, which streams through fetch: let overdue keep-alive timers run, then make
+ * one small request (retried once: it is idempotent), so the upload does not start on a connection
+ * the server is about to close.
  */
 async function freshConnection(baseUrl: string): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -25,23 +68,6 @@ async function freshConnection(baseUrl: string): Promise<void> {
       if (attempt > 0) throw err;
     }
   }
-}
-
-export async function upload(client: ApiClient, ticketId: string, bytes: Uint8Array, name: string, type = "application/octet-stream"): Promise<ApiResponse> {
-  const form = new FormData();
-  form.append("file", new Blob([new Uint8Array(bytes)], { type }), name);
-  await freshConnection(client.baseUrl);
-  const res = await fetch(`${client.baseUrl}/api/tickets/${ticketId}/attachments`, { method: "POST", body: form, headers: client.cookie ? { cookie: client.cookie } : {} }).catch((err) => {
-    throw new Error(`upload of ${name} failed: ${String(err.cause ?? err)}`);
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* keep text */
-  }
-  return { status: res.status, body, headers: res.headers };
 }
 
 /**
