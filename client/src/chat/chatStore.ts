@@ -105,14 +105,20 @@ export function createChat(options: ChatOptions) {
     setHasOlder(page.hasMore);
   }
 
-  /** Everything after the last message we hold, page by page: no gap after an outage. */
-  async function catchUp() {
+  /**
+   * Everything after `from`, page by page: no gap after an outage. `from` is the last message held
+   * when the connection dropped, not the last one held now: a live message that arrives after the
+   * reconnect but before this fetch must not make us skip the ones sent during the outage.
+   */
+  async function catchUp(from: number) {
     if (messages().length === 0) return loadLatest();
+    let after = from;
     for (let guard = 0; guard < 50; guard++) {
-      const page = await request("GET", path(`?after=${lastSeq()}&limit=200`), MessageListSchema);
+      const page = await request("GET", path(`?after=${after}&limit=200`), MessageListSchema);
       upsert(page.messages);
       setReads(page.reads);
-      if (!page.hasMore) break;
+      if (!page.hasMore || page.messages.length === 0) break;
+      after = Math.max(...page.messages.map((m) => m.seq));
     }
   }
 
@@ -158,13 +164,25 @@ export function createChat(options: ChatOptions) {
     if (receipt.ticketId !== ticketId) return;
     setReads((list) => [...list.filter((r) => !(r.participant.kind === receipt.participant.kind && r.participant.id === receipt.participant.id)), { participant: receipt.participant, upToSeq: receipt.upToSeq }]);
   };
+  let heldAtDisconnect: number | undefined;
+  const onDisconnect = () => {
+    heldAtDisconnect ??= lastSeq();
+  };
   const onConnect = async () => {
+    const from = heldAtDisconnect ?? lastSeq();
     if (options.join) {
       const ack = (await socket.timeout(SEND_TIMEOUT_MS).emitWithAck("chat:join", { ticketId }).catch(() => null)) as { ok: boolean } | null;
       if (!ack?.ok) return;
     }
     // A recovered connection got what it missed from the server; otherwise ask the database.
-    if (!socket.recovered) await catchUp().catch(() => {});
+    if (!socket.recovered) {
+      try {
+        await catchUp(from);
+        heldAtDisconnect = undefined;
+      } catch {
+        /* kept: the next connect catches up from the same place */
+      }
+    } else heldAtDisconnect = undefined;
     await flush();
   };
   socket.on("chat:message", onMessage);
@@ -172,6 +190,7 @@ export function createChat(options: ChatOptions) {
   socket.on("chat:typing", onTyping);
   socket.on("chat:read", onRead);
   socket.on("connect", onConnect);
+  socket.on("disconnect", onDisconnect);
   const expireTyping = setInterval(() => setTyping((list) => (list.some((t) => t.until <= Date.now()) ? list.filter((t) => t.until > Date.now()) : list)), 1000);
   onCleanup(() => {
     clearInterval(expireTyping);
@@ -180,6 +199,7 @@ export function createChat(options: ChatOptions) {
     socket.off("chat:typing", onTyping);
     socket.off("chat:read", onRead);
     socket.off("connect", onConnect);
+    socket.off("disconnect", onDisconnect);
     if (options.join && socket.connected) socket.emit("chat:leave", { ticketId }, () => {});
   });
   void loadLatest().then(() => (socket.connected ? onConnect() : undefined));
