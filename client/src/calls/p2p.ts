@@ -78,7 +78,7 @@ export function meshTransport(callId: string, join: CallJoin, local: LocalMedia)
       },
     };
     const send = (payload: { description?: RTCSessionDescriptionInit; candidate?: RTCIceCandidateInit }) =>
-      socket.emit("call:signal", { callId, to: link.info.peerId, ...(payload as object) } as never);
+      socket.emit("call:signal", { callId, to: link.info.peerId, epoch: link.info.epoch, ...(payload as object) } as never);
 
     pc.ontrack = (ev) => {
       if (ev.transceiver === audioTx || ev.transceiver === videoTx) return;
@@ -124,7 +124,11 @@ export function meshTransport(callId: string, join: CallJoin, local: LocalMedia)
         existing.info = info;
         existing.applySending();
       } else {
-        links.set(info.peerId, createLink(info));
+        const link = createLink(info);
+        links.set(info.peerId, link);
+        const waiting = early.get(info.peerId)?.filter((s) => s.epoch === info.epoch) ?? [];
+        early.delete(info.peerId);
+        void waiting.reduce((done, s) => done.then(() => link.onSignal(s)), Promise.resolve());
       }
     }
     publish();
@@ -139,8 +143,18 @@ export function meshTransport(callId: string, join: CallJoin, local: LocalMedia)
     });
   });
   socket.on("call:plan", applyPlan);
+  // A peer that reconnected can signal its new link before our plan names it: such signals wait
+  // here for the plan, instead of being fed to the dead link (which would swallow the new offer).
+  const early = new Map<string, CallSignalIn[]>();
   socket.on("call:signal", (signal) => {
-    if (signal.callId === callId) void links.get(signal.from)?.onSignal(signal);
+    if (signal.callId !== callId) return;
+    const link = links.get(signal.from);
+    if (signal.epoch && signal.epoch !== link?.info.epoch) {
+      const waiting = (early.get(signal.from) ?? []).filter((s) => s.epoch === signal.epoch).slice(-50);
+      early.set(signal.from, [...waiting, signal]);
+      return;
+    }
+    void link?.onSignal(signal);
   });
   socket.on("call:ended", ({ callId: id }) => {
     if (id !== callId) return;

@@ -136,13 +136,13 @@ export function attachCallSignalling(io: Server, deps: SignallingDeps) {
         const parsed = CallSignalSchema.safeParse(payload);
         if (!parsed.success) throw validationError("call:signal", parsed.error.issues);
         const a = socket.data.attached;
-        const { callId, to, description, candidate } = parsed.data;
+        const { callId, to, description, candidate, epoch } = parsed.data;
         if (!a || a.callId !== callId || !socket.rooms.has(peerRoom(a.participantId))) throw new AppError("forbidden", "Attach to the call first");
         const [from, target] = await Promise.all([deps.store.participant(callId, a.participantId), deps.store.participant(callId, to)]);
         if (!from) throw new AppError("forbidden", "You are no longer in this call");
         // A peer of another call, one that left, or one this peer shares no media with: not reachable.
         if (!target || !linked(meshPeer(from, ""), meshPeer(target, ""))) throw new AppError("not_found", "Peer not found");
-        ns.to(peerRoom(to)).emit("call:signal", { callId, from: from.id, ...(description ? { description } : {}), ...(candidate !== undefined ? { candidate } : {}) });
+        ns.to(peerRoom(to)).emit("call:signal", { callId, from: from.id, ...(description ? { description } : {}), ...(candidate !== undefined ? { candidate } : {}), ...(epoch ? { epoch } : {}) });
         if (typeof ack === "function") ack({ ok: true, data: null });
       } catch (err) {
         fail(ack, err, log);

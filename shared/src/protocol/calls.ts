@@ -118,10 +118,12 @@ export const CallSignalSchema = z
     to: IdSchema,
     description: SessionDescriptionSchema.optional(),
     candidate: IceCandidateSchema.nullable().optional(),
+    /** The link's epoch from the sender's plan: a signal for a newer link than the receiver knows waits for its plan. */
+    epoch: z.string().max(200).optional(),
   })
   .refine((s) => s.description !== undefined || s.candidate !== undefined, { message: "description or candidate is required" });
 export type CallSignal = z.infer<typeof CallSignalSchema>;
-export type CallSignalIn = { callId: string; from: string; description?: CallSignal["description"]; candidate?: CallSignal["candidate"] };
+export type CallSignalIn = { callId: string; from: string; description?: CallSignal["description"]; candidate?: CallSignal["candidate"]; epoch?: string };
 
 export interface CallServerToClientEvents {
   /** This peer's view of the mesh, sent whenever somebody attaches, leaves or changes mode. */
